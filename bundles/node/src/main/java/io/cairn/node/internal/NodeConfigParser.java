@@ -4,6 +4,9 @@ import io.cairn.env.NodeInfo;
 import io.cairn.env.Peer;
 import io.cairn.env.Role;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -141,14 +144,17 @@ public final class NodeConfigParser {
   }
 
   private static String describe(Exception e) {
-    String kind = e.getClass().getSimpleName();
-    if (kind.equals("AccessDeniedException")) {
-      return "permission was denied on " + e.getMessage();
+    if (e instanceof AccessDeniedException denied) {
+      return "permission was denied on " + denied.getFile();
     }
-    if (kind.equals("FileAlreadyExistsException") || kind.equals("FileSystemException")) {
-      return e.getMessage() + " is not a writable directory";
+    if (e instanceof FileAlreadyExistsException exists) {
+      return exists.getFile() + " exists and is not a directory";
     }
-    return e.getMessage() == null ? kind : e.getMessage();
+    if (e instanceof FileSystemException fs) {
+      return fs.getFile() + " could not be created or written"
+          + (fs.getReason() == null ? "" : " (" + fs.getReason() + ")");
+    }
+    return e.toString();
   }
 
   private NodeConfigException fail(String key, String value, String expected) {

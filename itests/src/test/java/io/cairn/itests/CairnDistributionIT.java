@@ -1,0 +1,167 @@
+package io.cairn.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import io.cairn.env.NodeInfo;
+import io.cairn.env.Peer;
+import io.cairn.env.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Boots the built Cairn distribution in a real Karaf and checks the foundation: the boot features
+ * are installed, the Cairn bundles are active, the node component activates from {@code
+ * etc/io.cairn.node.cfg}, a bad value is reported with one sentence, and {@code cairn:node}
+ * answers in the shell.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CairnDistributionIT {
+  @Inject BundleContext context;
+  @Inject FeaturesService features;
+  @Inject SessionFactory sessions;
+  @Inject ConfigurationAdmin configAdmin;
+
+  @org.ops4j.pax.exam.Configuration
+  public Option[] config() {
+    // Node 7 of a three-master group: proves the component reads the file, not defaults.
+    return CairnOptions.distribution(
+        editConfigurationFilePut("etc/io.cairn.node.cfg", "node.id", "7"),
+        editConfigurationFilePut("etc/io.cairn.node.cfg", "peers",
+            "5@127.0.0.1:7050,6@127.0.0.1:7060,7@127.0.0.1:7070"));
+  }
+
+  @Test
+  public void theRoleFeaturesAreInstalledAndEveryCairnBundleIsActive() throws Exception {
+    for (String name : List.of("cairn", "cairn-master", "cairn-agent", "cairn-node",
+        "cairn-env-api", "cairn-proto")) {
+      assertTrue("feature " + name + " installed", features.isInstalled(features.getFeature(name)));
+    }
+    int cairnBundles = 0;
+    for (Bundle bundle : context.getBundles()) {
+      if (bundle.getSymbolicName().startsWith("io.cairn.")) {
+        cairnBundles++;
+        assertEquals(bundle.getSymbolicName() + " state", Bundle.ACTIVE, bundle.getState());
+      }
+    }
+    assertTrue("at least env-api, proto and node are present, found " + cairnBundles,
+        cairnBundles >= 3);
+  }
+
+  @Test
+  public void theNodeComponentActivatesFromItsConfigFile() throws Exception {
+    NodeInfo node = awaitNode();
+
+    assertEquals(7, node.nodeId());
+    assertEquals(Set.of(Role.MASTER, Role.AGENT), node.roles());
+    assertEquals(List.of(new Peer(5, "127.0.0.1", 7050), new Peer(6, "127.0.0.1", 7060),
+        new Peer(7, "127.0.0.1", 7070)), node.peers());
+    assertTrue("data dir created: " + node.dataDir(), Files.isDirectory(node.dataDir()));
+    assertEquals(Path.of(System.getProperty("karaf.data"), "cairn").toAbsolutePath().normalize(),
+        node.dataDir());
+  }
+
+  @Test
+  public void theCairnNodeCommandAnswersInTheShell() throws Exception {
+    awaitNode();
+    await("node ready", () -> execute("cairn:node").contains("state      ready"));
+
+    String out = execute("cairn:node");
+
+    assertTrue(out, out.contains("node       7"));
+    assertTrue(out, out.contains("roles      master,agent"));
+    assertTrue(out, out.contains("peers      5@127.0.0.1:7050,6@127.0.0.1:7060,7@127.0.0.1:7070"));
+  }
+
+  @Test
+  public void aBadValueWithdrawsTheNodeAndSaysWhyThenAGoodOneRestoresIt() throws Exception {
+    awaitNode();
+    org.osgi.service.cm.Configuration cfg = configAdmin.getConfiguration("io.cairn.node", null);
+    Dictionary<String, Object> good = cfg.getProperties();
+    Dictionary<String, Object> bad = copy(good);
+    bad.put("roles", "master,worker");
+
+    cfg.update(bad);
+    await("node withdrawn", () -> node() == null && execute("cairn:node").contains("failed"));
+    String out = execute("cairn:node");
+
+    assertTrue(out, out.contains("roles = 'master,worker' is not valid; 'worker' is not a role; "
+        + "expected a comma-separated list of master and agent, e.g. master,agent."));
+    assertTrue(out, out.contains("io.cairn.node.cfg: roles"));
+    assertNull(node());
+
+    cfg.update(good);
+    assertEquals(7, awaitNode().nodeId());
+  }
+
+  private static Dictionary<String, Object> copy(Dictionary<String, Object> props) {
+    Hashtable<String, Object> copy = new Hashtable<>();
+    for (var keys = props.keys(); keys.hasMoreElements(); ) {
+      String key = keys.nextElement();
+      copy.put(key, props.get(key));
+    }
+    return copy;
+  }
+
+  private NodeInfo node() {
+    ServiceReference<NodeInfo> ref = context.getServiceReference(NodeInfo.class);
+    return ref == null ? null : context.getService(ref);
+  }
+
+  private NodeInfo awaitNode() throws InterruptedException {
+    await("NodeInfo service", () -> node() != null);
+    NodeInfo node = node();
+    assertNotNull(node);
+    return node;
+  }
+
+  private String execute(String command) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    try (Session session = sessions.create(System.in, out, out)) {
+      session.execute(command);
+    } catch (Exception e) {
+      throw new AssertionError("command failed: " + command, e);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Waits for {@code condition} with a deadline, polling; never a fixed sleep. */
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after 30 s waiting for " + what);
+      }
+      Thread.onSpinWait();
+      Thread.yield();
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
+  }
+}
