@@ -9,6 +9,11 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import io.cairn.env.NodeInfo;
 import io.cairn.env.Peer;
 import io.cairn.env.Role;
+import io.cairn.env.storage.HardState;
+import io.cairn.env.storage.LogEntry;
+import io.cairn.env.storage.LogStorage;
+import io.cairn.env.storage.LogStorageFactory;
+import io.cairn.env.storage.LogWrite;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +23,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
@@ -47,6 +53,7 @@ public class CairnDistributionIT {
   @Inject FeaturesService features;
   @Inject SessionFactory sessions;
   @Inject ConfigurationAdmin configAdmin;
+  @Inject LogStorageFactory storage;
 
   @org.ops4j.pax.exam.Configuration
   public Option[] config() {
@@ -60,7 +67,7 @@ public class CairnDistributionIT {
   @Test
   public void theRoleFeaturesAreInstalledAndEveryCairnBundleIsActive() throws Exception {
     for (String name : List.of("cairn", "cairn-master", "cairn-agent", "cairn-node",
-        "cairn-env-api", "cairn-proto")) {
+        "cairn-env-api", "cairn-proto", "cairn-storage")) {
       assertTrue("feature " + name + " installed", features.isInstalled(features.getFeature(name)));
     }
     int cairnBundles = 0;
@@ -70,8 +77,8 @@ public class CairnDistributionIT {
         assertEquals(bundle.getSymbolicName() + " state", Bundle.ACTIVE, bundle.getState());
       }
     }
-    assertTrue("at least env-api, proto and node are present, found " + cairnBundles,
-        cairnBundles >= 3);
+    assertTrue("at least env-api, proto, node and storage are present, found " + cairnBundles,
+        cairnBundles >= 4);
   }
 
   @Test
@@ -118,6 +125,38 @@ public class CairnDistributionIT {
 
     cfg.update(good);
     assertEquals(7, awaitNode().nodeId());
+  }
+
+  @Test
+  public void theStorageEngineWritesAndReadsThroughRocksDbInsideKaraf() throws Exception {
+    NodeInfo node = awaitNode();
+    LogStorage log = storage.openLog("itest");
+    try {
+      long start = log.lastIndex() + 1;
+      List<LogEntry> entries = List.of(
+          new LogEntry(start, 3, "create /marathon".getBytes(StandardCharsets.UTF_8)),
+          new LogEntry(start + 1, 3, "set /marathon/leader".getBytes(StandardCharsets.UTF_8)));
+      long last = log.write(new LogWrite(new HardState(3, 7, start), 0, entries))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      assertEquals(start + 1, last);
+      List<LogEntry> read = log.read(start, start + 2, Long.MAX_VALUE);
+      assertEquals(2, read.size());
+      assertEquals("set /marathon/leader",
+          new String(read.get(1).payload(), StandardCharsets.UTF_8));
+      assertEquals(new HardState(3, 7, start), log.hardState());
+      assertTrue("group commit synced", storage.metrics("itest").syncs() >= 1);
+    } finally {
+      log.close();
+    }
+    // The native library came from inside the bundle, and the group lives under data.dir.
+    assertTrue(Files.isDirectory(node.dataDir().resolve("storage/itest/log")));
+    LogStorage reopened = storage.openLog("itest");
+    try {
+      assertEquals(new HardState(3, 7, reopened.lastIndex() - 1), reopened.hardState());
+    } finally {
+      reopened.close();
+    }
   }
 
   private static Dictionary<String, Object> copy(Dictionary<String, Object> props) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.Map;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>A changed configuration deactivates and re-activates this component (no {@code @Modified}),
  * which withdraws and re-publishes the service, so dependants restart with the new identity.
  */
+// NodeInfo is registered by hand (only when valid), so declare the capability DS cannot infer.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.cairn.env.NodeInfo",
+    uses = NodeInfo.class)
 @Component(
     configurationPid = NodeConfigParser.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE,
