@@ -1,6 +1,6 @@
 package io.cairn.storage.internal;
 
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.cairn.storage.internal;
 import io.cairn.env.storage.CorruptionException;
 import io.cairn.env.storage.HardState;
 import io.cairn.env.storage.LogEntry;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 

@@ -1,6 +1,6 @@
 package io.cairn.storage.internal;
 
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 
 /**
  * Bounds of the group commit in {@link RocksLogStorage} (STYLE.md §5: bound everything).

@@ -4,7 +4,7 @@ import io.cairn.env.storage.CorruptionException;
 import io.cairn.env.storage.SnapshotMeta;
 import io.cairn.env.storage.SnapshotStore;
 import io.cairn.env.storage.StorageException;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import io.cairn.storage.rules.SnapshotRules;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

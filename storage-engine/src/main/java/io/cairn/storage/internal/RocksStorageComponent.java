@@ -5,7 +5,7 @@ import io.cairn.env.storage.LogStorage;
 import io.cairn.env.storage.LogStorageFactory;
 import io.cairn.env.storage.LogStorageMetrics;
 import io.cairn.env.storage.SnapshotStore;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import java.nio.file.Path;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

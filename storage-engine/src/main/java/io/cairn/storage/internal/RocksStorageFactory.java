@@ -4,7 +4,7 @@ import io.cairn.env.storage.LogStorage;
 import io.cairn.env.storage.LogStorageFactory;
 import io.cairn.env.storage.LogStorageMetrics;
 import io.cairn.env.storage.SnapshotStore;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package io.cairn.storage.rules;
 
+import io.cairn.env.Check;
 import io.cairn.env.storage.LogEntry;
 import io.cairn.env.storage.LogWrite;
 import java.util.List;

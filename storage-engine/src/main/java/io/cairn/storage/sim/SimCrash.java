@@ -1,7 +1,7 @@
 package io.cairn.storage.sim;
 
 import io.cairn.env.RandomSource;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 
 /**
  * What a simulated crash does to the writes that were submitted but not yet synced (see the fault

@@ -1,6 +1,6 @@
 package io.cairn.storage.sim;
 
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import java.util.TreeSet;
 
 /**

@@ -3,7 +3,7 @@ package io.cairn.storage.sim;
 import io.cairn.env.storage.HardState;
 import io.cairn.env.storage.LogEntry;
 import io.cairn.env.storage.LogWrite;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import io.cairn.storage.rules.LogRules;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.cairn.env.storage.LogStorage;
 import io.cairn.env.storage.LogWrite;
 import io.cairn.env.storage.StorageException;
 import io.cairn.env.storage.StorageFullException;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 import io.cairn.storage.rules.LogRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

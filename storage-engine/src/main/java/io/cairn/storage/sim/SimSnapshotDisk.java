@@ -1,7 +1,7 @@
 package io.cairn.storage.sim;
 
 import io.cairn.env.storage.SnapshotMeta;
-import io.cairn.storage.rules.Check;
+import io.cairn.env.Check;
 
 /**
  * The simulated device under one node's snapshots: the published snapshot survives crashes,

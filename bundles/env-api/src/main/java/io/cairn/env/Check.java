@@ -1,8 +1,9 @@
-package io.cairn.storage.rules;
+package io.cairn.env;
 
 /**
  * Always-on precondition and invariant checks (STYLE.md §5): unlike the {@code assert} keyword they
  * cannot be switched off. Messages use {@code %s} placeholders and name the offending values.
+ * Shared by every Cairn module through env-api, so there is one copy of it.
  */
 public final class Check {
   private Check() {}
