@@ -67,7 +67,8 @@ public class CairnDistributionIT {
   @Test
   public void theRoleFeaturesAreInstalledAndEveryCairnBundleIsActive() throws Exception {
     for (String name : List.of("cairn", "cairn-master", "cairn-agent", "cairn-node",
-        "cairn-env-api", "cairn-proto", "cairn-storage")) {
+        "cairn-env-api", "cairn-proto", "cairn-storage", "cairn-consensus-api",
+        "cairn-consensus", "cairn-netty")) {
       assertTrue("feature " + name + " installed", features.isInstalled(features.getFeature(name)));
     }
     int cairnBundles = 0;
@@ -77,8 +78,8 @@ public class CairnDistributionIT {
         assertEquals(bundle.getSymbolicName() + " state", Bundle.ACTIVE, bundle.getState());
       }
     }
-    assertTrue("at least env-api, proto, node and storage are present, found " + cairnBundles,
-        cairnBundles >= 4);
+    assertTrue("env-api, proto, node, storage, consensus-api and consensus are present, found "
+        + cairnBundles, cairnBundles >= 6);
   }
 
   @Test

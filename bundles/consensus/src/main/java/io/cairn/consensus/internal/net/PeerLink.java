@@ -1,0 +1,140 @@
+package io.cairn.consensus.internal.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound connection to one peer. It connects at once and, whenever the connection fails or
+ * closes, again after a delay that doubles from {@code reconnectMin} to {@code reconnectMax}
+ * (reset by a successful connect). The channel's write-buffer high-water mark is the per-peer
+ * bound: while the channel is not writable, messages are dropped and counted.
+ *
+ * <pre>
+ *   CONNECTING --ok--> CONNECTED --closed--> WAITING --delay--> CONNECTING
+ *       |                                       ^
+ *       +--------------failed-------------------+        (any) --close()--> CLOSED
+ * </pre>
+ */
+final class PeerLink {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
+
+  private final int nodeId;
+  private final int peerId;
+  private final InetSocketAddress address;
+  private final TransportSettings settings;
+  private final EventLoopGroup group;
+  private final AtomicLong dropped;
+  private final Bootstrap bootstrap;
+  private volatile Channel channel;
+  private volatile boolean closed;
+  private long delayMs;
+
+  PeerLink(
+      int nodeId, int peerId, InetSocketAddress address, TransportSettings settings,
+      EventLoopGroup group, AtomicLong dropped) {
+    this.nodeId = nodeId;
+    this.peerId = peerId;
+    this.address = address;
+    this.settings = settings;
+    this.group = group;
+    this.dropped = dropped;
+    this.delayMs = settings.reconnectMin().toMillis();
+    int high = settings.maxPendingBytesPerPeer();
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel socket) {
+                    // Outbound only: frames are built whole in send(); nothing is read.
+                  }
+                });
+  }
+
+  void start() {
+    group.execute(this::connect);
+  }
+
+  boolean connected() {
+    Channel current = channel;
+    return current != null && current.isActive();
+  }
+
+  /** Writes one frame (length, sender id, payload) or drops it; never blocks. */
+  void send(byte[] payload) {
+    Channel current = channel;
+    if (current == null || !current.isActive() || !current.isWritable()) {
+      dropped.incrementAndGet();
+      return;
+    }
+    ByteBuf frame = current.alloc().buffer(2 * Integer.BYTES + payload.length);
+    frame.writeInt(Integer.BYTES + payload.length).writeInt(nodeId).writeBytes(payload);
+    current.writeAndFlush(frame, current.voidPromise());
+  }
+
+  void close() {
+    closed = true;
+    Channel current = channel;
+    if (current != null) {
+      current.close();
+    }
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    ChannelFuture attempt = bootstrap.connect(address);
+    attempt.addListener(
+        (ChannelFuture done) -> {
+          if (!done.isSuccess()) {
+            LOG.debug("connect failed node={} peer={} address={}", nodeId, peerId, address);
+            scheduleReconnect();
+            return;
+          }
+          Channel connected = done.channel();
+          channel = connected;
+          delayMs = settings.reconnectMin().toMillis();
+          LOG.info("connected node={} peer={} address={}", nodeId, peerId, address);
+          connected.closeFuture().addListener(closedFuture -> onClosed());
+          if (closed) {
+            connected.close();
+          }
+        });
+  }
+
+  private void onClosed() {
+    channel = null;
+    if (!closed) {
+      LOG.info("disconnected node={} peer={}; reconnecting", nodeId, peerId);
+      scheduleReconnect();
+    }
+  }
+
+  private void scheduleReconnect() {
+    if (closed || group.isShuttingDown()) {
+      return;
+    }
+    long delay = delayMs;
+    delayMs = Math.min(delayMs * 2, settings.reconnectMax().toMillis());
+    group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+}

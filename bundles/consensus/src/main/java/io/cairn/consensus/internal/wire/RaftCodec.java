@@ -1,0 +1,164 @@
+package io.cairn.consensus.internal.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.cairn.consensus.internal.core.Configuration;
+import io.cairn.consensus.internal.core.Message;
+import io.cairn.consensus.internal.core.Message.AppendRequest;
+import io.cairn.consensus.internal.core.Message.AppendResponse;
+import io.cairn.consensus.internal.core.Message.InstallSnapshot;
+import io.cairn.consensus.internal.core.Message.TimeoutNow;
+import io.cairn.consensus.internal.core.Message.VoteRequest;
+import io.cairn.consensus.internal.core.Message.VoteResponse;
+import io.cairn.consensus.internal.core.Snapshot;
+import io.cairn.env.storage.LogEntry;
+import io.cairn.proto.raft.AppendEntries;
+import io.cairn.proto.raft.AppendEntriesResponse;
+import io.cairn.proto.raft.Entry;
+import io.cairn.proto.raft.RaftMessage;
+import io.cairn.proto.raft.RequestVote;
+import io.cairn.proto.raft.RequestVoteResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Converts core {@link Message}s to and from {@code cairn.raft.RaftMessage} bytes (one frame's
+ * body). Written by hand instead of Netty's protobuf codec, which cannot load protobuf 4 inside
+ * OSGi (notes/runtime.md §5). Decoding validates everything the core relies on, so a corrupt or
+ * hostile frame becomes a {@link MalformedMessageException}, never a core invariant failure.
+ * Stateless and thread-safe.
+ */
+public final class RaftCodec {
+  private RaftCodec() {}
+
+  /** Serializes {@code message} (deterministic field order, as protobuf-java always writes). */
+  public static byte[] encode(Message message) {
+    RaftMessage.Builder frame =
+        RaftMessage.newBuilder().setFrom(message.from()).setTo(message.to());
+    if (message instanceof VoteRequest m) {
+      frame.setRequestVote(
+          RequestVote.newBuilder().setTerm(m.term()).setLastLogIndex(m.lastLogIndex())
+              .setLastLogTerm(m.lastLogTerm()).setPreVote(m.preVote()).setTransfer(m.transfer()));
+    } else if (message instanceof VoteResponse m) {
+      frame.setRequestVoteResponse(
+          RequestVoteResponse.newBuilder().setTerm(m.term()).setGranted(m.granted())
+              .setPreVote(m.preVote()));
+    } else if (message instanceof AppendRequest m) {
+      frame.setAppendEntries(encodeAppend(m));
+    } else if (message instanceof AppendResponse m) {
+      frame.setAppendEntriesResponse(
+          AppendEntriesResponse.newBuilder().setTerm(m.term()).setSuccess(m.success())
+              .setMatchIndex(m.matchIndex()).setRejectedIndex(m.rejectedIndex())
+              .setRejectHint(m.rejectHint()).setReadContext(m.readContext()));
+    } else if (message instanceof InstallSnapshot m) {
+      Snapshot snapshot = m.snapshot();
+      frame.setInstallSnapshot(
+          io.cairn.proto.raft.InstallSnapshot.newBuilder().setTerm(m.term())
+              .setLastIncludedIndex(snapshot.index()).setLastIncludedTerm(snapshot.term())
+              .setOffset(0).setData(ByteString.copyFrom(snapshot.data())).setDone(true)
+              .addAllVoters(snapshot.configuration().voters())
+              .addAllOutgoingVoters(snapshot.configuration().outgoing())
+              .addAllLearners(snapshot.configuration().learners()));
+    } else if (message instanceof TimeoutNow m) {
+      frame.setTimeoutNow(io.cairn.proto.raft.TimeoutNow.newBuilder().setTerm(m.term()));
+    }
+    return frame.build().toByteArray();
+  }
+
+  private static AppendEntries.Builder encodeAppend(AppendRequest m) {
+    AppendEntries.Builder append =
+        AppendEntries.newBuilder().setTerm(m.term()).setPrevLogIndex(m.prevLogIndex())
+            .setPrevLogTerm(m.prevLogTerm()).setLeaderCommit(m.leaderCommit())
+            .setReadContext(m.readContext());
+    for (LogEntry entry : m.entries()) {
+      append.addEntries(
+          Entry.newBuilder().setIndex(entry.index()).setTerm(entry.term())
+              .setPayload(ByteString.copyFrom(entry.payload())));
+    }
+    return append;
+  }
+
+  /** Parses and validates one frame body. */
+  public static Message decode(byte[] bytes) throws MalformedMessageException {
+    RaftMessage frame;
+    try {
+      frame = RaftMessage.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new MalformedMessageException("not a RaftMessage: " + e.getMessage(), e);
+    }
+    int from = frame.getFrom();
+    int to = frame.getTo();
+    if (from <= 0 || to <= 0) {
+      throw new MalformedMessageException("bad node ids from=" + from + " to=" + to);
+    }
+    try {
+      return decodeBody(frame, from, to);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException(
+          "invalid " + frame.getBodyCase() + " from node " + from + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Message decodeBody(RaftMessage frame, int from, int to)
+      throws MalformedMessageException {
+    switch (frame.getBodyCase()) {
+      case REQUEST_VOTE -> {
+        RequestVote m = frame.getRequestVote();
+        return new VoteRequest(
+            from, to, m.getTerm(), m.getLastLogIndex(), m.getLastLogTerm(), m.getPreVote(),
+            m.getTransfer());
+      }
+      case REQUEST_VOTE_RESPONSE -> {
+        RequestVoteResponse m = frame.getRequestVoteResponse();
+        return new VoteResponse(from, to, m.getTerm(), m.getGranted(), m.getPreVote());
+      }
+      case APPEND_ENTRIES -> {
+        return decodeAppend(frame.getAppendEntries(), from, to);
+      }
+      case APPEND_ENTRIES_RESPONSE -> {
+        AppendEntriesResponse m = frame.getAppendEntriesResponse();
+        return new AppendResponse(
+            from, to, m.getTerm(), m.getSuccess(), m.getMatchIndex(), m.getRejectedIndex(),
+            m.getRejectHint(), m.getReadContext());
+      }
+      case INSTALL_SNAPSHOT -> {
+        io.cairn.proto.raft.InstallSnapshot m = frame.getInstallSnapshot();
+        if (m.getOffset() != 0 || !m.getDone()) {
+          throw new MalformedMessageException(
+              "snapshot chunks must be reassembled by the transport before decoding");
+        }
+        Configuration configuration =
+            new Configuration(
+                Set.copyOf(m.getVotersList()), Set.copyOf(m.getOutgoingVotersList()),
+                Set.copyOf(m.getLearnersList()));
+        Snapshot snapshot =
+            new Snapshot(
+                m.getLastIncludedIndex(), m.getLastIncludedTerm(), configuration,
+                m.getData().toByteArray());
+        return new InstallSnapshot(from, to, m.getTerm(), snapshot);
+      }
+      case TIMEOUT_NOW -> {
+        return new TimeoutNow(from, to, frame.getTimeoutNow().getTerm());
+      }
+      default -> throw new MalformedMessageException("frame from node " + from + " has no body");
+    }
+  }
+
+  private static AppendRequest decodeAppend(AppendEntries m, int from, int to)
+      throws MalformedMessageException {
+    List<LogEntry> entries = new ArrayList<>(m.getEntriesCount());
+    long expected = m.getPrevLogIndex() + 1;
+    for (Entry entry : m.getEntriesList()) {
+      if (entry.getIndex() != expected++) {
+        throw new MalformedMessageException(
+            "append from node " + from + " has entry " + entry.getIndex() + " where "
+                + (expected - 1) + " belongs");
+      }
+      entries.add(new LogEntry(entry.getIndex(), entry.getTerm(), entry.getPayload().toByteArray()));
+    }
+    return new AppendRequest(
+        from, to, m.getTerm(), m.getPrevLogIndex(), m.getPrevLogTerm(), entries,
+        m.getLeaderCommit(), m.getReadContext());
+  }
+}

@@ -1,0 +1,202 @@
+package io.cairn.consensus.internal.driver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.consensus.Applied;
+import io.cairn.consensus.ConsensusUnavailableException;
+import io.cairn.consensus.Membership;
+import io.cairn.consensus.NotLeaderException;
+import io.cairn.consensus.internal.core.RaftConfig;
+import io.cairn.consensus.spi.StateMachine;
+import io.cairn.env.RandomSource;
+import io.cairn.env.Transport;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three drivers on real event loops over an in-memory transport and storage: the Ready contract
+ * executed with threads. Waits use deadlines (futures with timeouts), never sleeps.
+ */
+class RaftDriverTest {
+  /** A register per key; {@code apply} returns the previous value. */
+  static final class KvMachine implements StateMachine {
+    final Map<String, String> values = new ConcurrentHashMap<>();
+    final List<Long> appliedIndexes = new ArrayList<>();
+
+    @Override
+    public String namespace() {
+      return "kv";
+    }
+
+    @Override
+    public synchronized byte[] apply(long index, byte[] command) {
+      appliedIndexes.add(index);
+      String[] kv = new String(command, StandardCharsets.UTF_8).split("=", 2);
+      String previous = values.put(kv[0], kv[1]);
+      return previous == null ? new byte[0] : previous.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void snapshot(OutputStream out) {}
+
+    @Override
+    public void restore(long lastIndex, InputStream in) {}
+  }
+
+  /** Delivers bytes straight to the receiver of the addressed node. */
+  static final class LoopbackNetwork {
+    final Map<Integer, Transport.Receiver> receivers = new ConcurrentHashMap<>();
+
+    Transport endpoint(int id) {
+      return new Transport() {
+        @Override
+        public void send(int to, byte[] payload) {
+          Transport.Receiver receiver = receivers.get(to);
+          if (receiver != null) {
+            receiver.onMessage(id, payload);
+          }
+        }
+
+        @Override
+        public void setReceiver(Receiver receiver) {
+          receivers.put(id, receiver);
+        }
+      };
+    }
+  }
+
+  private final List<RaftDriver> drivers = new ArrayList<>();
+  private final List<KvMachine> machines = new ArrayList<>();
+  private final List<InMemoryLogStorage> storages = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    drivers.forEach(RaftDriver::close);
+  }
+
+  private void startGroup() {
+    LoopbackNetwork network = new LoopbackNetwork();
+    RandomSource random = RandomSource.seeded(11);
+    for (int id = 1; id <= 3; id++) {
+      KvMachine machine = new KvMachine();
+      InMemoryLogStorage storage = new InMemoryLogStorage();
+      RaftConfig config = RaftConfig.defaults(id, Set.of(1, 2, 3));
+      drivers.add(RaftDriver.start(
+          config, random.split(), storage, network.endpoint(id), Map.of("kv", machine),
+          Duration.ofMillis(5)));
+      machines.add(machine);
+      storages.add(storage);
+    }
+  }
+
+  private RaftDriver awaitLeader() throws Exception {
+    CompletableFuture<RaftDriver> elected = new CompletableFuture<>();
+    for (RaftDriver driver : drivers) {
+      driver.addLeadershipListener(leadership -> {
+        if (leadership.local()) {
+          elected.complete(driver);
+        }
+      });
+    }
+    return elected.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Polls {@code condition} until it holds or the deadline passes (no sleeps: parks 1 ms). */
+  private static void await(BooleanSupplier condition, String what) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aProposalIsCommittedAppliedEverywhereAndAnswered() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    Applied first = leader.propose("kv", utf8("x=1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Applied second = leader.propose("kv", utf8("x=2")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(second.index() > first.index());
+    assertArrayEquals(utf8("1"), second.result(), "apply's result comes back to the proposer");
+    long barrier = leader.readBarrier().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(barrier >= second.index(), "a read after an acknowledged write sees it");
+    await(() -> machines.stream().allMatch(m -> "2".equals(m.values.get("x"))), "every node applies x=2");
+    for (KvMachine machine : machines) {
+      assertEquals("2", machine.values.get("x"));
+    }
+  }
+
+  @Test
+  void aFollowerRefusesProposalsAndNamesTheLeader() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    leader.propose("kv", utf8("y=1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RaftDriver follower = drivers.stream().filter(d -> d != leader).findFirst().orElseThrow();
+    await(() -> follower.status().leadership().leaderId() == leader.status().nodeId(),
+        "the follower learns the leader");
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> follower.propose("kv", utf8("y=2")).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    NotLeaderException notLeader = assertInstanceOf(NotLeaderException.class, refused.getCause());
+    assertEquals(leader.status().nodeId(), notLeader.leaderHint());
+  }
+
+  @Test
+  void aMembershipChangeCompletesWhenTheFinalConfigurationIsApplied() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    int self = leader.status().nodeId();
+    int other = self == 1 ? 2 : 1;
+    Membership target = Membership.ofVoters(Set.of(self, other));
+    Membership done = leader.changeMembership(target).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(target, done);
+    assertEquals(Set.of(self, other), leader.status().membership().voters());
+    Applied after = leader.propose("kv", utf8("m=1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(after.index() > 0);
+  }
+
+  @Test
+  void anUnknownNamespaceIsRejectedUpFront() {
+    startGroup();
+    ExecutionException error = assertThrows(ExecutionException.class,
+        () -> drivers.get(0).propose("nope", utf8("z=1")).toCompletableFuture().get(1, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalArgumentException.class, error.getCause());
+  }
+
+  @Test
+  void aStorageFailureStopsTheGroupOnThatNode() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    int index = drivers.indexOf(leader);
+    storages.get(index).failNextWrite();
+    ExecutionException error = assertThrows(ExecutionException.class,
+        () -> leader.propose("kv", utf8("w=1")).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(ConsensusUnavailableException.class, error.getCause());
+    ExecutionException later = assertThrows(ExecutionException.class,
+        () -> leader.propose("kv", utf8("w=2")).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(ConsensusUnavailableException.class, later.getCause());
+  }
+}
