@@ -47,7 +47,8 @@ class LauncherIT {
     Run start = cairn("start", "--nodes", "2");
 
     assertEquals(0, start.exitCode(), start.toString());
-    assertTrue(start.out().matches("(?s).*node=1 ready in \\d+\\.\\d+ s: ssh=127\\.0\\.0\\.1:9101.*"),
+    assertTrue(start.out().matches("(?s).*node=1 ready in \\d+\\.\\d+ s: ssh=127\\.0\\.0\\.1:9101 "
+        + "raft=127\\.0\\.0\\.1:8070 zk=127\\.0\\.0\\.1:3181.*"),
         start.out());
     assertTrue(start.out().matches("(?s).*node=2 ready in \\d+\\.\\d+ s: ssh=127\\.0\\.0\\.1:9111.*"),
         start.out());
@@ -64,8 +65,10 @@ class LauncherIT {
     List<String> lines = status.out().lines().toList();
     assertEquals(2, lines.size(), status.out());
     for (int node = 1; node <= 2; node++) {
-      String expected = "node=" + node + " pid=\\d+ role=master,agent ssh=127\\.0\\.0\\.1:9"
-          + (node == 1 ? "101" : "111") + " data=" + DATA.resolve("node-" + node + "/data/cairn")
+      int shift = 10 * (node - 1);
+      String expected = "node=" + node + " pid=\\d+ role=master,agent ssh=127\\.0\\.0\\.1:"
+          + (9101 + shift) + " raft=127\\.0\\.0\\.1:" + (8070 + shift) + " zk=127\\.0\\.0\\.1:"
+          + (3181 + shift) + " data=" + DATA.resolve("node-" + node + "/data/cairn")
           + " state=ready";
       assertTrue(lines.get(node - 1).matches(expected), lines.get(node - 1));
     }
@@ -127,12 +130,17 @@ class LauncherIT {
   }
 
   private static Run cairn(String... args) throws Exception {
+    return cairnIn(DATA, 1000, args);
+  }
+
+  /** Runs {@code ./cairn ARGS --data DATA} without a TTY, ports shifted by {@code offset}. */
+  static Run cairnIn(Path data, int offset, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("cairn").toString()));
     command.addAll(List.of(args));
-    command.addAll(List.of("--data", DATA.toString()));
+    command.addAll(List.of("--data", data.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of(".").toFile());
     builder.environment().put("CAIRN_NO_BUILD", "1");
-    builder.environment().put("CAIRN_PORT_OFFSET", "1000");
+    builder.environment().put("CAIRN_PORT_OFFSET", String.valueOf(offset));
     Path out = Files.createTempFile("cairn-out", ".txt");
     Path err = Files.createTempFile("cairn-err", ".txt");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(
@@ -149,7 +157,7 @@ class LauncherIT {
     return run;
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -23,6 +23,7 @@ import io.cairn.consensus.internal.core.SoftState;
 import io.cairn.consensus.internal.wire.MalformedMessageException;
 import io.cairn.consensus.internal.wire.RaftCodec;
 import io.cairn.consensus.spi.StateMachine;
+import io.cairn.env.Check;
 import io.cairn.env.RandomSource;
 import io.cairn.env.Transport;
 import io.cairn.env.storage.LogEntry;
@@ -71,7 +72,8 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private final RaftCore core;
   private final LogStorage storage;
   private final Transport transport;
-  private final Map<String, StateMachine> machines;
+  /** Touched on the loop only. */
+  private final Map<String, StateMachine> machines = new HashMap<>();
   private final ScheduledExecutorService loop;
   private final Map<Long, PendingProposal> proposals = new HashMap<>();
   private final Map<Long, CompletableFuture<Long>> reads = new HashMap<>();
@@ -91,7 +93,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     this.core = core;
     this.storage = storage;
     this.transport = transport;
-    this.machines = Map.copyOf(machines);
+    this.machines.putAll(machines);
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -105,6 +107,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   /**
    * Recovers the node from {@code storage}, connects it to {@code transport} and starts ticking.
    * The state machines must be empty: the committed log is applied to them again from the start.
+   * More can join later through {@link #addStateMachine}.
    */
   public static RaftDriver start(
       RaftConfig config, RandomSource random, LogStorage storage, Transport transport,
@@ -127,14 +130,15 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   @Override
   public CompletionStage<Applied> propose(String namespace, byte[] command) {
     CompletableFuture<Applied> future = new CompletableFuture<>();
-    if (!machines.containsKey(namespace)) {
-      future.completeExceptionally(
-          new IllegalArgumentException(
-              "no state machine registered for namespace '" + namespace + "'"));
-      return future;
-    }
     byte[] data = new CommandFrame(namespace, command).encode();
     submit(future, () -> {
+      // Checked on the loop, so it is ordered with addStateMachine/removeStateMachine.
+      if (!machines.containsKey(namespace)) {
+        future.completeExceptionally(
+            new IllegalArgumentException(
+                "no state machine registered for namespace '" + namespace + "'"));
+        return;
+      }
       ProposeResult result = core.propose(data);
       if (!result.accepted()) {
         future.completeExceptionally(new NotLeaderException(core.nodeId(), result.leaderHint()));
@@ -196,6 +200,52 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     listeners.add(listener);
     loop.execute(() -> listener.onLeadershipChange(status.leadership()));
     return () -> listeners.remove(listener);
+  }
+
+  /**
+   * Adds (or replaces) the state machine of its namespace while the group runs — the whiteboard
+   * path for a bundle installed or updated at run time. On the loop, every committed entry of that
+   * namespace applied so far is read back from storage and applied to {@code machine}, in order,
+   * before it receives live entries; entries committed while a namespace had no machine are thus
+   * never lost. {@code machine} must be empty. Until the driver compacts its log (snapshots are not
+   * wired into the driver yet) the whole history is in storage.
+   */
+  public void addStateMachine(StateMachine machine) {
+    loop.execute(() -> {
+      long replayed = replay(machine);
+      machines.put(machine.namespace(), machine);
+      LOG.info("state machine added namespace={} replayedEntries={} appliedIndex={}",
+          machine.namespace(), replayed, applied);
+    });
+  }
+
+  /** Stops applying entries to {@code machine}; later entries of its namespace wait in the log. */
+  public void removeStateMachine(StateMachine machine) {
+    loop.execute(() -> {
+      if (machines.remove(machine.namespace(), machine)) {
+        LOG.info("state machine removed namespace={}", machine.namespace());
+      }
+    });
+  }
+
+  private long replay(StateMachine machine) {
+    long replayed = 0;
+    long next = storage.firstIndex();
+    while (next <= applied) {
+      List<LogEntry> batch = storage.read(next, applied + 1, 4L << 20);
+      Check.state(!batch.isEmpty(), "log has no entry %s though %s is applied", next, applied);
+      for (LogEntry entry : batch) {
+        if (EntryKind.of(entry) == EntryKind.COMMAND) {
+          CommandFrame frame = CommandFrame.decode(EntryKind.data(entry));
+          if (frame.namespace().equals(machine.namespace())) {
+            machine.apply(entry.index(), frame.command());
+            replayed++;
+          }
+        }
+      }
+      next = batch.get(batch.size() - 1).index() + 1;
+    }
+    return replayed;
   }
 
   /** Stops ticking, fails what is pending, and waits (bounded) for the loop to finish. */
@@ -336,12 +386,13 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       if (EntryKind.of(entry) == EntryKind.COMMAND) {
         CommandFrame frame = CommandFrame.decode(EntryKind.data(entry));
         StateMachine machine = machines.get(frame.namespace());
-        if (machine == null) {
-          fail(new IllegalStateException("committed entry " + entry.index()
-              + " names unknown namespace '" + frame.namespace() + "'"));
-          return;
+        if (machine != null) {
+          result = machine.apply(entry.index(), frame.command());
+        } else {
+          // Its bundle is being updated or not yet started: addStateMachine replays the entry.
+          LOG.debug("no state machine for namespace={} index={}; kept for replay",
+              frame.namespace(), entry.index());
         }
-        result = machine.apply(entry.index(), frame.command());
       } else if (EntryKind.of(entry) == EntryKind.CONFIGURATION) {
         settleMembershipChange(entry);
       }

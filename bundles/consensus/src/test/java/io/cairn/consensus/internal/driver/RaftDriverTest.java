@@ -179,6 +179,29 @@ class RaftDriverTest {
   }
 
   @Test
+  void aStateMachineAddedLaterIsReplayedTheCommittedLogThenFollowsLiveEntries() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    leader.propose("kv", utf8("a=1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    leader.propose("kv", utf8("a=2")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    KvMachine original = machines.get(drivers.indexOf(leader));
+    List<Long> appliedBefore = List.copyOf(original.appliedIndexes);
+
+    // A bundle update: the old machine leaves, an empty new one joins and must catch up.
+    KvMachine updated = new KvMachine();
+    leader.removeStateMachine(original);
+    leader.addStateMachine(updated);
+    leader.propose("kv", utf8("b=3")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    await(() -> "3".equals(updated.values.get("b")), "the new machine receives live entries");
+    assertEquals("2", updated.values.get("a"), "the committed history was replayed into it");
+    assertEquals(appliedBefore, updated.appliedIndexes.subList(0, appliedBefore.size()),
+        "replayed in log order, each entry once");
+    assertEquals(appliedBefore.size() + 1, updated.appliedIndexes.size());
+    assertEquals(null, original.values.get("b"), "the removed machine gets nothing more");
+  }
+
+  @Test
   void anUnknownNamespaceIsRejectedUpFront() {
     startGroup();
     ExecutionException error = assertThrows(ExecutionException.class,
