@@ -6,6 +6,8 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
+import io.cairn.allocator.spi.AllocatorFactory;
+import io.cairn.consensus.ReplicatedLog;
 import io.cairn.env.NodeInfo;
 import io.cairn.env.Peer;
 import io.cairn.env.Role;
@@ -61,14 +63,15 @@ public class CairnDistributionIT {
     return CairnOptions.distribution(
         editConfigurationFilePut("etc/io.cairn.node.cfg", "node.id", "7"),
         editConfigurationFilePut("etc/io.cairn.node.cfg", "peers",
-            "5@127.0.0.1:7050,6@127.0.0.1:7060,7@127.0.0.1:7070"));
+            "5@127.0.0.1:17050,6@127.0.0.1:17060,7@127.0.0.1:17070"));
   }
 
   @Test
   public void theRoleFeaturesAreInstalledAndEveryCairnBundleIsActive() throws Exception {
     for (String name : List.of("cairn", "cairn-master", "cairn-agent", "cairn-node",
         "cairn-env-api", "cairn-proto", "cairn-storage", "cairn-consensus-api",
-        "cairn-consensus", "cairn-netty")) {
+        "cairn-consensus", "cairn-netty", "cairn-coordination", "cairn-allocator-api",
+        "cairn-allocator-drf")) {
       assertTrue("feature " + name + " installed", features.isInstalled(features.getFeature(name)));
     }
     int cairnBundles = 0;
@@ -83,13 +86,23 @@ public class CairnDistributionIT {
   }
 
   @Test
+  public void theDrfAllocatorIsTheHighestRankedAllocatorAndTheRaftMemberRuns() throws Exception {
+    await("allocator factory", () -> context.getServiceReference(AllocatorFactory.class) != null);
+    ServiceReference<AllocatorFactory> allocator =
+        context.getServiceReference(AllocatorFactory.class);
+    assertEquals("drf", allocator.getProperty("allocator.name"));
+    assertEquals(100, allocator.getProperty("service.ranking"));
+    await("replicated log", () -> context.getServiceReference(ReplicatedLog.class) != null);
+  }
+
+  @Test
   public void theNodeComponentActivatesFromItsConfigFile() throws Exception {
     NodeInfo node = awaitNode();
 
     assertEquals(7, node.nodeId());
     assertEquals(Set.of(Role.MASTER, Role.AGENT), node.roles());
-    assertEquals(List.of(new Peer(5, "127.0.0.1", 7050), new Peer(6, "127.0.0.1", 7060),
-        new Peer(7, "127.0.0.1", 7070)), node.peers());
+    assertEquals(List.of(new Peer(5, "127.0.0.1", 17050), new Peer(6, "127.0.0.1", 17060),
+        new Peer(7, "127.0.0.1", 17070)), node.peers());
     assertTrue("data dir created: " + node.dataDir(), Files.isDirectory(node.dataDir()));
     assertEquals(Path.of(System.getProperty("karaf.data"), "cairn").toAbsolutePath().normalize(),
         node.dataDir());
@@ -104,7 +117,7 @@ public class CairnDistributionIT {
 
     assertTrue(out, out.contains("node       7"));
     assertTrue(out, out.contains("roles      master,agent"));
-    assertTrue(out, out.contains("peers      5@127.0.0.1:7050,6@127.0.0.1:7060,7@127.0.0.1:7070"));
+    assertTrue(out, out.contains("peers      5@127.0.0.1:17050,6@127.0.0.1:17060,7@127.0.0.1:17070"));
   }
 
   @Test
