@@ -20,6 +20,8 @@ import io.cairn.consensus.internal.core.ReadState;
 import io.cairn.consensus.internal.core.Ready;
 import io.cairn.consensus.internal.core.Role;
 import io.cairn.consensus.internal.core.SoftState;
+import io.cairn.consensus.internal.wire.Forward;
+import io.cairn.consensus.internal.wire.Frame;
 import io.cairn.consensus.internal.wire.MalformedMessageException;
 import io.cairn.consensus.internal.wire.RaftCodec;
 import io.cairn.consensus.spi.StateMachine;
@@ -57,12 +59,37 @@ import org.slf4j.LoggerFactory;
  * the loop. Failure: a storage error fail-stops the group (STYLE.md §5): every pending stage fails
  * with {@link ConsensusUnavailableException} and nothing more is accepted.
  *
- * <p>Not yet: snapshots through {@code SnapshotStore} (the core supports them), follower reads.
+ * <p>Followers forward, as etcd-raft does (thesis §6.2: "clients ... contact a follower, which
+ * redirects or forwards the request"): {@link #propose} on a follower sends the command to the
+ * leader it knows ({@link Forward.Proposal}); the leader appends it and answers at once with the
+ * entry's (index, term); the follower completes the caller's stage when it has applied that entry
+ * itself, with its own state machine's result, so a client reads its own writes on the node it
+ * talks to. {@link #readBarrier} on a follower asks the leader for a read index (thesis §6.4,
+ * {@link Forward.ReadRequest}) and completes once it has applied up to it. No leader known: the
+ * stage fails at once with {@link NotLeaderException} (hint 0), so the caller retries. Leader
+ * changed before the answer: {@link LeadershipLostException} (the command may have been appended).
+ * A refusal because the receiver was not the leader is retried once on the leader known then.
+ * In-flight forwards are bounded and time out ({@link ForwardingLimits}).
+ *
+ * <p>Not yet: snapshots through {@code SnapshotStore} (the core supports them), leader leases.
  */
 public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftDriver.class);
 
-  private record PendingProposal(long term, CompletableFuture<Applied> future) {}
+  /** A proposal waiting for its entry to be applied here; {@code forwarded} if a leader took it. */
+  private record PendingProposal(long term, boolean forwarded, CompletableFuture<Applied> future) {}
+
+  /** A proposal sent to {@code leader} in {@code term}, waiting for its answer. */
+  private record ForwardedProposal(
+      String namespace, byte[] command, int leader, long term, long deadlineTick, int attempt,
+      CompletableFuture<Applied> future) {}
+
+  /** A read index asked of {@code leader} in {@code term}, waiting for its answer. */
+  private record ForwardedRead(
+      int leader, long term, long deadlineTick, int attempt, CompletableFuture<Long> future) {}
+
+  /** On the leader: a follower's read request {@code id}, served under a local read id. */
+  private record RemoteRead(int follower, long id) {}
 
   private record Waiting(long writeSeq, List<Message> messages, long index, long term) {}
 
@@ -79,6 +106,17 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private final Map<Long, CompletableFuture<Long>> reads = new HashMap<>();
   private final TreeMap<Long, List<CompletableFuture<Long>>> readsWaitingForApply = new TreeMap<>();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private final ForwardingLimits limits;
+  /** Follower side: forwards by their id, waiting for the leader's answer. */
+  private final Map<Long, ForwardedProposal> forwardedProposals = new HashMap<>();
+  private final Map<Long, ForwardedRead> forwardedReads = new HashMap<>();
+  /** Leader side: followers' reads by the local read id given to the core. */
+  private final Map<Long, RemoteRead> remoteReads = new HashMap<>();
+  /** Forwarded proposals the leader accepted that wait in {@link #proposals} for their apply. */
+  private int forwardedWaitingForApply;
+  private long nextForwardId;
+  private long ticks;
+  private long appliedTerm;
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private PendingChange pendingChange;
   private long writesSubmitted;
@@ -89,8 +127,10 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private volatile boolean failed;
 
   private RaftDriver(
-      RaftCore core, LogStorage storage, Transport transport, Map<String, StateMachine> machines) {
+      RaftCore core, LogStorage storage, Transport transport, Map<String, StateMachine> machines,
+      ForwardingLimits limits) {
     this.core = core;
+    this.limits = limits;
     this.storage = storage;
     this.transport = transport;
     this.machines.putAll(machines);
@@ -112,12 +152,20 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   public static RaftDriver start(
       RaftConfig config, RandomSource random, LogStorage storage, Transport transport,
       Map<String, StateMachine> machines, Duration tick) {
+    return start(config, random, storage, transport, machines, tick, ForwardingLimits.defaults());
+  }
+
+  /** As {@link #start(RaftConfig, RandomSource, LogStorage, Transport, Map, Duration)}, with limits. */
+  public static RaftDriver start(
+      RaftConfig config, RandomSource random, LogStorage storage, Transport transport,
+      Map<String, StateMachine> machines, Duration tick, ForwardingLimits limits) {
     List<LogEntry> entries =
         storage.lastIndex() < storage.firstIndex()
             ? List.of()
             : storage.read(storage.firstIndex(), storage.lastIndex() + 1, Long.MAX_VALUE);
     DurableState durable = new DurableState(storage.hardState(), null, entries);
-    RaftDriver driver = new RaftDriver(new RaftCore(config, random, durable), storage, transport, machines);
+    RaftDriver driver =
+        new RaftDriver(new RaftCore(config, random, durable), storage, transport, machines, limits);
     transport.setReceiver(driver::onMessage);
     long tickMs = tick.toMillis();
     driver.loop.scheduleAtFixedRate(driver::onTick, tickMs, tickMs, TimeUnit.MILLISECONDS);
@@ -130,7 +178,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   @Override
   public CompletionStage<Applied> propose(String namespace, byte[] command) {
     CompletableFuture<Applied> future = new CompletableFuture<>();
-    byte[] data = new CommandFrame(namespace, command).encode();
+    byte[] copy = command.clone();
     submit(future, () -> {
       // Checked on the loop, so it is ordered with addStateMachine/removeStateMachine.
       if (!machines.containsKey(namespace)) {
@@ -139,25 +187,75 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
                 "no state machine registered for namespace '" + namespace + "'"));
         return;
       }
-      ProposeResult result = core.propose(data);
-      if (!result.accepted()) {
-        future.completeExceptionally(new NotLeaderException(core.nodeId(), result.leaderHint()));
-        return;
-      }
-      proposals.put(result.index(), new PendingProposal(result.term(), future));
+      proposeOnLoop(namespace, copy, future, 0);
     });
     return future;
+  }
+
+  /** Proposes on the leader; forwards to the leader on a follower. */
+  private void proposeOnLoop(
+      String namespace, byte[] command, CompletableFuture<Applied> future, int attempt) {
+    if (core.role() != Role.LEADER) {
+      forwardProposal(namespace, command, future, attempt);
+      return;
+    }
+    ProposeResult result = core.propose(new CommandFrame(namespace, command).encode());
+    if (!result.accepted()) {
+      future.completeExceptionally(refusal(result.rejection(), result.leaderHint()));
+      return;
+    }
+    track(result.index(), new PendingProposal(result.term(), false, future));
+  }
+
+  /** The exception a caller gets for a refused proposal; each says what to do next. */
+  private RuntimeException refusal(ProposeResult.Rejection rejection, int leaderHint) {
+    if (rejection == ProposeResult.Rejection.OVERLOADED) {
+      return new ConsensusUnavailableException(
+          "the leader has too many uncommitted entries (backpressure); retry later", null);
+    }
+    return new NotLeaderException(core.nodeId(), leaderHint);
+  }
+
+  /**
+   * Waits for the entry at {@code index} to be applied here. An older proposal still waiting at
+   * the same index belongs to an earlier term, so a newer leader replaced it (Raft §5.3).
+   */
+  private void track(long index, PendingProposal pending) {
+    PendingProposal replaced = proposals.put(index, pending);
+    if (replaced != null) {
+      settled(replaced);
+      replaced.future().completeExceptionally(new LeadershipLostException(
+          "entry " + index + " of term " + replaced.term() + " was replaced by term "
+              + pending.term()));
+    }
+    if (pending.forwarded()) {
+      forwardedWaitingForApply++;
+    }
+  }
+
+  /** Bookkeeping when a pending proposal leaves {@link #proposals}. */
+  private void settled(PendingProposal pending) {
+    if (pending.forwarded()) {
+      forwardedWaitingForApply--;
+    }
   }
 
   @Override
   public CompletionStage<Long> readBarrier() {
     CompletableFuture<Long> future = new CompletableFuture<>();
-    submit(future, () -> {
-      long id = ++nextReadId;
-      reads.put(id, future);
-      core.requestRead(id);
-    });
+    submit(future, () -> readOnLoop(future, 0));
     return future;
+  }
+
+  /** ReadIndex on the leader (thesis §6.4); on a follower, asks the leader for the index. */
+  private void readOnLoop(CompletableFuture<Long> future, int attempt) {
+    if (core.role() != Role.LEADER) {
+      forwardRead(future, attempt);
+      return;
+    }
+    long id = ++nextReadId;
+    reads.put(id, future);
+    core.requestRead(id);
   }
 
   @Override
@@ -283,10 +381,224 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- forwarding (follower side)
+
+  /**
+   * Sends a proposal to the leader this follower knows (thesis §6.2). Fails at once when none is
+   * known (an election runs: the caller retries) or when too many forwards are in flight.
+   */
+  private void forwardProposal(
+      String namespace, byte[] command, CompletableFuture<Applied> future, int attempt) {
+    int leader = core.leaderId();
+    if (leader == 0 || leader == core.nodeId()) {
+      future.completeExceptionally(new NotLeaderException(core.nodeId(), 0));
+      return;
+    }
+    int inFlight = forwardedProposals.size() + forwardedWaitingForApply;
+    if (inFlight >= limits.maxInFlight()) {
+      future.completeExceptionally(new ConsensusUnavailableException(
+          "node " + core.nodeId() + " has " + inFlight + " proposals forwarded to leader " + leader
+              + " in flight (max " + limits.maxInFlight() + "); retry later", null));
+      return;
+    }
+    long id = ++nextForwardId;
+    forwardedProposals.put(id, new ForwardedProposal(namespace, command, leader, core.term(),
+        ticks + limits.timeoutTicks(), attempt, future));
+    send(new Forward.Proposal(core.nodeId(), leader, id, namespace, command));
+  }
+
+  /** Asks the leader for a read index (thesis §6.4; etcd-raft forwards MsgReadIndex). */
+  private void forwardRead(CompletableFuture<Long> future, int attempt) {
+    int leader = core.leaderId();
+    if (leader == 0 || leader == core.nodeId()) {
+      future.completeExceptionally(new NotLeaderException(core.nodeId(), 0));
+      return;
+    }
+    if (forwardedReads.size() >= limits.maxInFlight()) {
+      future.completeExceptionally(new ConsensusUnavailableException(
+          "node " + core.nodeId() + " has " + forwardedReads.size() + " reads forwarded to leader "
+              + leader + " in flight (max " + limits.maxInFlight() + "); retry later", null));
+      return;
+    }
+    long id = ++nextForwardId;
+    forwardedReads.put(id, new ForwardedRead(leader, core.term(), ticks + limits.timeoutTicks(),
+        attempt, future));
+    send(new Forward.ReadRequest(core.nodeId(), leader, id));
+  }
+
+  private void onForward(Forward forward) {
+    if (forward instanceof Forward.Proposal m) {
+      onForwardedProposal(m);
+    } else if (forward instanceof Forward.ProposalResult m) {
+      onProposalResult(m);
+    } else if (forward instanceof Forward.ReadRequest m) {
+      onReadRequest(m);
+    } else if (forward instanceof Forward.ReadResult m) {
+      onReadResult(m);
+    }
+  }
+
+  /**
+   * The leader's answer to a forwarded proposal. Accepted: wait for the entry at (index, term) to
+   * be applied here. The leader sends its answer before the entry itself on the same connection,
+   * so the entry cannot have been applied yet unless that connection was replaced meanwhile; then
+   * its result is gone and the caller learns only that the outcome is unknown.
+   */
+  private void onProposalResult(Forward.ProposalResult answer) {
+    ForwardedProposal sent = forwardedProposals.get(answer.id());
+    if (sent == null || sent.leader() != answer.from()) {
+      return;
+    }
+    forwardedProposals.remove(answer.id());
+    switch (answer.error()) {
+      case NONE -> {
+        if (answer.index() <= applied) {
+          sent.future().completeExceptionally(new LeadershipLostException(
+              "entry " + answer.index() + " was applied before the leader's answer arrived; "
+                  + "its outcome is unknown here"));
+        } else {
+          track(answer.index(), new PendingProposal(answer.term(), true, sent.future()));
+        }
+      }
+      case NOT_LEADER, TRANSFERRING -> {
+        // Never appended, so one retry on the leader known now is safe.
+        if (sent.attempt() == 0) {
+          proposeOnLoop(sent.namespace(), sent.command(), sent.future(), 1);
+        } else {
+          sent.future().completeExceptionally(
+              new NotLeaderException(core.nodeId(), answer.leaderHint()));
+        }
+      }
+      case OVERLOADED -> sent.future().completeExceptionally(
+          refusal(ProposeResult.Rejection.OVERLOADED, answer.from()));
+    }
+  }
+
+  private void onReadResult(Forward.ReadResult answer) {
+    ForwardedRead sent = forwardedReads.get(answer.id());
+    if (sent == null || sent.leader() != answer.from()) {
+      return;
+    }
+    forwardedReads.remove(answer.id());
+    switch (answer.error()) {
+      case NONE -> completeRead(sent.future(), answer.index());
+      case NOT_LEADER, TRANSFERRING -> {
+        if (sent.attempt() == 0) {
+          readOnLoop(sent.future(), 1);
+        } else {
+          sent.future().completeExceptionally(
+              new NotLeaderException(core.nodeId(), answer.leaderHint()));
+        }
+      }
+      case OVERLOADED -> sent.future().completeExceptionally(new ConsensusUnavailableException(
+          "leader " + answer.from() + " has too many reads in flight; retry later", null));
+    }
+  }
+
+  /**
+   * The leader changed (or is unknown) before forwards to the old one were answered: a proposal
+   * may or may not have been appended, so it fails with {@link LeadershipLostException}; a read
+   * is retried once on the new leader (reads change nothing).
+   */
+  private void failForwardsNotTo(int leader, long term) {
+    var proposalsSent = forwardedProposals.values().iterator();
+    while (proposalsSent.hasNext()) {
+      ForwardedProposal sent = proposalsSent.next();
+      if (sent.leader() != leader || sent.term() != term) {
+        proposalsSent.remove();
+        sent.future().completeExceptionally(new LeadershipLostException(
+            "leader " + sent.leader() + " of term " + sent.term() + " was replaced (now leader="
+                + leader + " term=" + term + ") before it answered a forwarded proposal"));
+      }
+    }
+    List<ForwardedRead> retry = new ArrayList<>();
+    var readsSent = forwardedReads.values().iterator();
+    while (readsSent.hasNext()) {
+      ForwardedRead sent = readsSent.next();
+      if (sent.leader() != leader || sent.term() != term) {
+        readsSent.remove();
+        retry.add(sent);
+      }
+    }
+    for (ForwardedRead sent : retry) {
+      if (sent.attempt() == 0) {
+        readOnLoop(sent.future(), 1);
+      } else {
+        sent.future().completeExceptionally(new NotLeaderException(core.nodeId(), leader));
+      }
+    }
+  }
+
+  /** Forwards unanswered for {@code timeoutTicks} fail: the transport may have dropped them. */
+  private void expireForwards() {
+    var proposalsSent = forwardedProposals.values().iterator();
+    while (proposalsSent.hasNext()) {
+      ForwardedProposal sent = proposalsSent.next();
+      if (sent.deadlineTick() <= ticks) {
+        proposalsSent.remove();
+        sent.future().completeExceptionally(new LeadershipLostException(
+            "leader " + sent.leader() + " did not answer a forwarded proposal within "
+                + limits.timeoutTicks() + " ticks; it may or may not have been appended"));
+      }
+    }
+    var readsSent = forwardedReads.values().iterator();
+    while (readsSent.hasNext()) {
+      ForwardedRead sent = readsSent.next();
+      if (sent.deadlineTick() <= ticks) {
+        readsSent.remove();
+        sent.future().completeExceptionally(new ConsensusUnavailableException(
+            "leader " + sent.leader() + " did not answer a read index request within "
+                + limits.timeoutTicks() + " ticks; retry", null));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- forwarding (leader side)
+
+  /**
+   * A follower's proposal: append it like a local one and answer with (index, term) at once,
+   * before the entry itself is sent (the caller drains the core afterwards), so the follower
+   * knows what to wait for by the time the entry reaches it.
+   */
+  private void onForwardedProposal(Forward.Proposal request) {
+    ProposeResult result = core.propose(
+        new CommandFrame(request.namespace(), request.command()).encode());
+    Forward.Error error = Forward.Error.NONE;
+    if (!result.accepted()) {
+      error = switch (result.rejection()) {
+        case TRANSFERRING -> Forward.Error.TRANSFERRING;
+        case OVERLOADED -> Forward.Error.OVERLOADED;
+        default -> Forward.Error.NOT_LEADER;
+      };
+    }
+    send(new Forward.ProposalResult(core.nodeId(), request.from(), request.id(), result.index(),
+        result.term(), error, result.accepted() ? core.nodeId() : result.leaderHint()));
+  }
+
+  /** A follower's read: a ReadIndex round like a local one; answered in {@link #onReadState}. */
+  private void onReadRequest(Forward.ReadRequest request) {
+    Forward.Error error = Forward.Error.NONE;
+    if (core.role() != Role.LEADER) {
+      error = Forward.Error.NOT_LEADER;
+    } else if (remoteReads.size() >= limits.maxInFlight()) {
+      error = Forward.Error.OVERLOADED;
+    }
+    if (error != Forward.Error.NONE) {
+      send(new Forward.ReadResult(core.nodeId(), request.from(), request.id(), 0, error,
+          core.leaderId()));
+      return;
+    }
+    long id = ++nextReadId;
+    remoteReads.put(id, new RemoteRead(request.from(), request.id()));
+    core.requestRead(id);
+  }
+
   // ---------------------------------------------------------------- loop
 
   private void onTick() {
     if (!failed) {
+      ticks++;
+      expireForwards();
       core.tick();
       drain();
     }
@@ -294,22 +606,26 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   /** Called on the transport's thread: decode there, step on the loop. */
   private void onMessage(int from, byte[] payload) {
-    Message message;
+    Frame frame;
     try {
-      message = RaftCodec.decode(payload);
+      frame = RaftCodec.decodeFrame(payload);
     } catch (MalformedMessageException e) {
       LOG.warn("dropped malformed raft message node={} from={}: {}", core.nodeId(), from, e.getMessage());
       return;
     }
-    if (message.from() != from || message.to() != core.nodeId()) {
+    if (frame.from() != from || frame.to() != core.nodeId()) {
       LOG.warn("dropped misaddressed raft message node={} from={} claims={}->{}",
-          core.nodeId(), from, message.from(), message.to());
+          core.nodeId(), from, frame.from(), frame.to());
       return;
     }
     try {
       loop.execute(() -> {
         if (!failed) {
-          core.step(message);
+          if (frame.rpc() != null) {
+            core.step(frame.rpc());
+          } else {
+            onForward(frame.forward());
+          }
           drain();
         }
       });
@@ -329,6 +645,11 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       apply(ready.committedEntries());
       ready.readStates().forEach(this::onReadState);
       for (long id : ready.failedReads()) {
+        RemoteRead remote = remoteReads.remove(id);
+        if (remote != null) {
+          send(new Forward.ReadResult(core.nodeId(), remote.follower(), remote.id(), 0,
+              Forward.Error.NOT_LEADER, core.leaderId()));
+        }
         CompletableFuture<Long> read = reads.remove(id);
         if (read != null) {
           read.completeExceptionally(new NotLeaderException(core.nodeId(), core.leaderId()));
@@ -340,6 +661,10 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   private void send(Message message) {
     transport.send(message.to(), RaftCodec.encode(message));
+  }
+
+  private void send(Forward forward) {
+    transport.send(forward.to(), RaftCodec.encode(forward));
   }
 
   private void persist(Ready ready) {
@@ -398,6 +723,10 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       }
       applied = entry.index();
       completeProposal(entry, result);
+      if (entry.term() > appliedTerm) {
+        appliedTerm = entry.term();
+        failProposalsOlderThan(entry);
+      }
     }
     while (!readsWaitingForApply.isEmpty() && readsWaitingForApply.firstKey() <= applied) {
       long index = readsWaitingForApply.firstKey();
@@ -432,6 +761,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     if (pending == null) {
       return;
     }
+    settled(pending);
     if (pending.term() == entry.term()) {
       pending.future().complete(new Applied(entry.index(), entry.term(), result));
     } else {
@@ -440,21 +770,53 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
   }
 
+  /**
+   * Once an entry of a newer term is applied, no entry of an older term can be committed after it
+   * (the log's terms never decrease, and a new leader's first entry follows all it holds, Raft
+   * §5.4): proposals of older terms still waiting, necessarily at later indexes, were lost.
+   */
+  private void failProposalsOlderThan(LogEntry entry) {
+    var iterator = proposals.entrySet().iterator();
+    while (iterator.hasNext()) {
+      PendingProposal pending = iterator.next().getValue();
+      if (pending.term() < entry.term()) {
+        iterator.remove();
+        settled(pending);
+        pending.future().completeExceptionally(new LeadershipLostException(
+            "a proposal of term " + pending.term() + " was overtaken by entry " + entry.index()
+                + " of term " + entry.term()));
+      }
+    }
+  }
+
   private void onReadState(ReadState read) {
+    RemoteRead remote = remoteReads.remove(read.requestId());
+    if (remote != null) {
+      // The follower waits for its own apply; the leader only vouches for the index.
+      send(new Forward.ReadResult(core.nodeId(), remote.follower(), remote.id(), read.index(),
+          Forward.Error.NONE, core.nodeId()));
+      return;
+    }
     CompletableFuture<Long> future = reads.remove(read.requestId());
     if (future == null) {
       return;
     }
-    if (read.index() <= applied) {
-      future.complete(read.index());
+    completeRead(future, read.index());
+  }
+
+  /** Completes a read once {@code index} is applied here. */
+  private void completeRead(CompletableFuture<Long> future, long index) {
+    if (index <= applied) {
+      future.complete(index);
     } else {
-      readsWaitingForApply.computeIfAbsent(read.index(), i -> new ArrayList<>()).add(future);
+      readsWaitingForApply.computeIfAbsent(index, i -> new ArrayList<>()).add(future);
     }
   }
 
   private void onSoftState(SoftState soft) {
     LOG.info("raft role node={} term={} leader={} role={}",
         core.nodeId(), soft.term(), soft.leaderId(), soft.role());
+    failForwardsNotTo(soft.leaderId(), soft.term());
     Leadership leadership =
         new Leadership(soft.term(), soft.leaderId(), soft.role() == Role.LEADER);
     for (LeadershipListener listener : listeners) {
@@ -489,6 +851,12 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     proposals.values().forEach(p -> p.future().completeExceptionally(error));
     proposals.clear();
+    forwardedWaitingForApply = 0;
+    forwardedProposals.values().forEach(f -> f.future().completeExceptionally(error));
+    forwardedProposals.clear();
+    forwardedReads.values().forEach(f -> f.future().completeExceptionally(error));
+    forwardedReads.clear();
+    remoteReads.clear();
     reads.values().forEach(r -> r.completeExceptionally(error));
     reads.clear();
     readsWaitingForApply.values().forEach(list -> list.forEach(r -> r.completeExceptionally(error)));

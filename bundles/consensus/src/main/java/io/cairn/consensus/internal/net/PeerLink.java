@@ -4,6 +4,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -64,7 +66,16 @@ final class PeerLink {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel socket) {
-                    // Outbound only: frames are built whole in send(); nothing is read.
+                    // Outbound only: frames are built whole in send(); nothing is read. A peer
+                    // that dies resets the connection: close it, and onClosed reconnects.
+                    socket.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                      @Override
+                      public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+                        LOG.debug("outbound connection failed node={} peer={}: {}", nodeId,
+                            peerId, cause.toString());
+                        context.close();
+                      }
+                    });
                   }
                 });
   }

@@ -15,7 +15,12 @@ import io.cairn.env.storage.LogEntry;
 import io.cairn.proto.raft.AppendEntries;
 import io.cairn.proto.raft.AppendEntriesResponse;
 import io.cairn.proto.raft.Entry;
+import io.cairn.proto.raft.ForwardError;
+import io.cairn.proto.raft.ForwardedProposal;
+import io.cairn.proto.raft.ForwardedProposalResult;
 import io.cairn.proto.raft.RaftMessage;
+import io.cairn.proto.raft.ReadIndexRequest;
+import io.cairn.proto.raft.ReadIndexResponse;
 import io.cairn.proto.raft.RequestVote;
 import io.cairn.proto.raft.RequestVoteResponse;
 import java.util.ArrayList;
@@ -79,8 +84,40 @@ public final class RaftCodec {
     return append;
   }
 
-  /** Parses and validates one frame body. */
+  /** Serializes a forwarded request or answer (driver to driver, never seen by the core). */
+  public static byte[] encode(Forward forward) {
+    RaftMessage.Builder frame =
+        RaftMessage.newBuilder().setFrom(forward.from()).setTo(forward.to());
+    if (forward instanceof Forward.Proposal m) {
+      frame.setForwardedProposal(
+          ForwardedProposal.newBuilder().setId(m.id()).setNamespace(m.namespace())
+              .setCommand(ByteString.copyFrom(m.command())));
+    } else if (forward instanceof Forward.ProposalResult m) {
+      frame.setForwardedProposalResult(
+          ForwardedProposalResult.newBuilder().setId(m.id()).setIndex(m.index())
+              .setTerm(m.term()).setError(toWire(m.error())).setLeaderHint(m.leaderHint()));
+    } else if (forward instanceof Forward.ReadRequest m) {
+      frame.setReadIndexRequest(ReadIndexRequest.newBuilder().setId(m.id()));
+    } else if (forward instanceof Forward.ReadResult m) {
+      frame.setReadIndexResponse(
+          ReadIndexResponse.newBuilder().setId(m.id()).setIndex(m.index())
+              .setError(toWire(m.error())).setLeaderHint(m.leaderHint()));
+    }
+    return frame.build().toByteArray();
+  }
+
+  /** Parses and validates one frame body that must hold a Raft RPC. */
   public static Message decode(byte[] bytes) throws MalformedMessageException {
+    Frame frame = decodeFrame(bytes);
+    if (frame.rpc() == null) {
+      throw new MalformedMessageException(
+          "frame from node " + frame.from() + " holds a forward, not a Raft RPC");
+    }
+    return frame.rpc();
+  }
+
+  /** Parses and validates one frame body: a Raft RPC or a {@link Forward}. */
+  public static Frame decodeFrame(byte[] bytes) throws MalformedMessageException {
     RaftMessage frame;
     try {
       frame = RaftMessage.parseFrom(bytes);
@@ -93,11 +130,58 @@ public final class RaftCodec {
       throw new MalformedMessageException("bad node ids from=" + from + " to=" + to);
     }
     try {
-      return decodeBody(frame, from, to);
+      Forward forward = decodeForward(frame, from, to);
+      return forward != null ? new Frame(null, forward) : new Frame(decodeBody(frame, from, to), null);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException(
           "invalid " + frame.getBodyCase() + " from node " + from + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The forward in {@code frame}, or null when it holds a Raft RPC. */
+  private static Forward decodeForward(RaftMessage frame, int from, int to)
+      throws MalformedMessageException {
+    switch (frame.getBodyCase()) {
+      case FORWARDED_PROPOSAL -> {
+        ForwardedProposal m = frame.getForwardedProposal();
+        return new Forward.Proposal(from, to, m.getId(), m.getNamespace(), m.getCommand().toByteArray());
+      }
+      case FORWARDED_PROPOSAL_RESULT -> {
+        ForwardedProposalResult m = frame.getForwardedProposalResult();
+        return new Forward.ProposalResult(
+            from, to, m.getId(), m.getIndex(), m.getTerm(), fromWire(m.getError()), m.getLeaderHint());
+      }
+      case READ_INDEX_REQUEST -> {
+        return new Forward.ReadRequest(from, to, frame.getReadIndexRequest().getId());
+      }
+      case READ_INDEX_RESPONSE -> {
+        ReadIndexResponse m = frame.getReadIndexResponse();
+        return new Forward.ReadResult(
+            from, to, m.getId(), m.getIndex(), fromWire(m.getError()), m.getLeaderHint());
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private static ForwardError toWire(Forward.Error error) {
+    return switch (error) {
+      case NONE -> ForwardError.FORWARD_ERROR_NONE;
+      case NOT_LEADER -> ForwardError.FORWARD_ERROR_NOT_LEADER;
+      case TRANSFERRING -> ForwardError.FORWARD_ERROR_TRANSFERRING;
+      case OVERLOADED -> ForwardError.FORWARD_ERROR_OVERLOADED;
+    };
+  }
+
+  private static Forward.Error fromWire(ForwardError error) throws MalformedMessageException {
+    return switch (error) {
+      case FORWARD_ERROR_NONE -> Forward.Error.NONE;
+      case FORWARD_ERROR_NOT_LEADER -> Forward.Error.NOT_LEADER;
+      case FORWARD_ERROR_TRANSFERRING -> Forward.Error.TRANSFERRING;
+      case FORWARD_ERROR_OVERLOADED -> Forward.Error.OVERLOADED;
+      default -> throw new MalformedMessageException("unknown forward error " + error);
+    };
   }
 
   private static Message decodeBody(RaftMessage frame, int from, int to)

@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.consensus.Applied;
 import io.cairn.consensus.ConsensusUnavailableException;
+import io.cairn.consensus.LeadershipLostException;
 import io.cairn.consensus.Membership;
 import io.cairn.consensus.NotLeaderException;
 import io.cairn.consensus.internal.core.RaftConfig;
+import io.cairn.consensus.internal.wire.Forward;
+import io.cairn.consensus.internal.wire.Frame;
+import io.cairn.consensus.internal.wire.MalformedMessageException;
+import io.cairn.consensus.internal.wire.RaftCodec;
 import io.cairn.consensus.spi.StateMachine;
 import io.cairn.env.RandomSource;
 import io.cairn.env.Transport;
@@ -28,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,16 +67,18 @@ class RaftDriverTest {
     public void restore(long lastIndex, InputStream in) {}
   }
 
-  /** Delivers bytes straight to the receiver of the addressed node. */
+  /** Delivers bytes straight to the receiver of the addressed node, unless told to drop them. */
   static final class LoopbackNetwork {
     final Map<Integer, Transport.Receiver> receivers = new ConcurrentHashMap<>();
+    /** Frames for which this returns true are lost (a fault injected by a test). */
+    volatile Predicate<byte[]> drop = payload -> false;
 
     Transport endpoint(int id) {
       return new Transport() {
         @Override
         public void send(int to, byte[] payload) {
           Transport.Receiver receiver = receivers.get(to);
-          if (receiver != null) {
+          if (receiver != null && !drop.test(payload)) {
             receiver.onMessage(id, payload);
           }
         }
@@ -92,8 +100,13 @@ class RaftDriverTest {
     drivers.forEach(RaftDriver::close);
   }
 
+  private final LoopbackNetwork network = new LoopbackNetwork();
+
   private void startGroup() {
-    LoopbackNetwork network = new LoopbackNetwork();
+    startGroup(ForwardingLimits.defaults());
+  }
+
+  private void startGroup(ForwardingLimits limits) {
     RandomSource random = RandomSource.seeded(11);
     for (int id = 1; id <= 3; id++) {
       KvMachine machine = new KvMachine();
@@ -101,7 +114,7 @@ class RaftDriverTest {
       RaftConfig config = RaftConfig.defaults(id, Set.of(1, 2, 3));
       drivers.add(RaftDriver.start(
           config, random.split(), storage, network.endpoint(id), Map.of("kv", machine),
-          Duration.ofMillis(5)));
+          Duration.ofMillis(5), limits));
       machines.add(machine);
       storages.add(storage);
     }
@@ -150,18 +163,108 @@ class RaftDriverTest {
     }
   }
 
-  @Test
-  void aFollowerRefusesProposalsAndNamesTheLeader() throws Exception {
-    startGroup();
-    RaftDriver leader = awaitLeader();
-    leader.propose("kv", utf8("y=1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private RaftDriver followerOf(RaftDriver leader) {
     RaftDriver follower = drivers.stream().filter(d -> d != leader).findFirst().orElseThrow();
     await(() -> follower.status().leadership().leaderId() == leader.status().nodeId(),
         "the follower learns the leader");
+    return follower;
+  }
+
+  private static boolean isForwardedProposal(byte[] payload) {
+    try {
+      Frame frame = RaftCodec.decodeFrame(payload);
+      return frame.forward() instanceof Forward.Proposal;
+    } catch (MalformedMessageException e) {
+      throw new AssertionError("the drivers sent a malformed frame", e);
+    }
+  }
+
+  @Test
+  void aFollowerForwardsAProposalAndAnswersOnceItAppliedTheEntryItself() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    RaftDriver follower = followerOf(leader);
+    KvMachine local = machines.get(drivers.indexOf(follower));
+    Applied first = follower.propose("kv", utf8("y=1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals("1", local.values.get("y"), "read-your-writes on the follower");
+    Applied second = follower.propose("kv", utf8("y=2")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(second.index() > first.index());
+    assertEquals(leader.status().leadership().term(), second.term());
+    assertArrayEquals(utf8("1"), second.result(), "the result is the follower's own apply");
+    assertEquals("2", local.values.get("y"));
+    await(() -> follower.status().appliedIndex() >= second.index(), "the status shows the apply");
+  }
+
+  @Test
+  void aFollowersReadBarrierAsksTheLeaderAndWaitsForItsOwnApply() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    RaftDriver follower = followerOf(leader);
+    Applied write = leader.propose("kv", utf8("r=1")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    long barrier = follower.readBarrier().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(barrier >= write.index(), "the read index covers every acknowledged write");
+    assertEquals("1", machines.get(drivers.indexOf(follower)).values.get("r"),
+        "after the barrier the follower's state shows the write");
+  }
+
+  @Test
+  void withoutAKnownLeaderProposalsAndReadsFailFastAndRetryably() throws Exception {
+    // One member of a three-node group with nobody to talk to never learns a leader.
+    KvMachine machine = new KvMachine();
+    drivers.add(RaftDriver.start(RaftConfig.defaults(1, Set.of(1, 2, 3)), RandomSource.seeded(3),
+        new InMemoryLogStorage(), network.endpoint(1), Map.of("kv", machine), Duration.ofMillis(5)));
+    RaftDriver alone = drivers.get(0);
+    ExecutionException write = assertThrows(ExecutionException.class,
+        () -> alone.propose("kv", utf8("n=1")).toCompletableFuture().get(1, TimeUnit.SECONDS));
+    assertEquals(0, assertInstanceOf(NotLeaderException.class, write.getCause()).leaderHint());
+    ExecutionException read = assertThrows(ExecutionException.class,
+        () -> alone.readBarrier().toCompletableFuture().get(1, TimeUnit.SECONDS));
+    assertInstanceOf(NotLeaderException.class, read.getCause());
+  }
+
+  @Test
+  void forwardsBeyondTheBoundAreRefusedAndUnansweredOnesTimeOut() throws Exception {
+    startGroup(new ForwardingLimits(2, 20));
+    RaftDriver leader = awaitLeader();
+    RaftDriver follower = followerOf(leader);
+    network.drop = RaftDriverTest::isForwardedProposal;
+    CompletableFuture<Applied> first = follower.propose("kv", utf8("b=1")).toCompletableFuture();
+    CompletableFuture<Applied> second = follower.propose("kv", utf8("b=2")).toCompletableFuture();
     ExecutionException refused = assertThrows(ExecutionException.class,
-        () -> follower.propose("kv", utf8("y=2")).toCompletableFuture().get(10, TimeUnit.SECONDS));
-    NotLeaderException notLeader = assertInstanceOf(NotLeaderException.class, refused.getCause());
-    assertEquals(leader.status().nodeId(), notLeader.leaderHint());
+        () -> follower.propose("kv", utf8("b=3")).toCompletableFuture().get(1, TimeUnit.SECONDS));
+    assertInstanceOf(ConsensusUnavailableException.class, refused.getCause());
+    for (CompletableFuture<Applied> lost : List.of(first, second)) {
+      ExecutionException timedOut =
+          assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS));
+      assertInstanceOf(LeadershipLostException.class, timedOut.getCause());
+    }
+    network.drop = payload -> false;
+    Applied after = follower.propose("kv", utf8("b=4")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(after.index() > 0, "room again once the earlier forwards failed");
+  }
+
+  @Test
+  void aForwardInFlightWhenTheLeaderDiesFailsWithLeadershipLost() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader();
+    RaftDriver follower = followerOf(leader);
+    network.drop = RaftDriverTest::isForwardedProposal;
+    CompletableFuture<Applied> inFlight = follower.propose("kv", utf8("l=1")).toCompletableFuture();
+    leader.close();
+    network.receivers.remove(leader.status().nodeId());
+    ExecutionException lost =
+        assertThrows(ExecutionException.class, () -> inFlight.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(LeadershipLostException.class, lost.getCause());
+    network.drop = payload -> false;
+    List<RaftDriver> rest = new ArrayList<>(drivers);
+    rest.remove(leader);
+    await(() -> rest.stream().anyMatch(d -> d.status().leadership().local()), "a new leader");
+    RaftDriver newFollower = rest.stream().filter(d -> !d.status().leadership().local())
+        .findFirst().orElseThrow();
+    await(() -> newFollower.status().leadership().known(), "the follower learns the new leader");
+    Applied retried =
+        newFollower.propose("kv", utf8("l=2")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertTrue(retried.term() > 1);
   }
 
   @Test

@@ -98,4 +98,26 @@ class RaftOverNettyTest {
     assertArrayEquals("1".getBytes(StandardCharsets.UTF_8), second.result());
     assertEquals(2, rest.size());
   }
+
+  @Test
+  void aFollowerWritesAndReadsThroughTheLeaderOverSockets() throws Exception {
+    startGroup();
+    RaftDriver leader = awaitLeader(drivers);
+    for (RaftDriver follower : drivers) {
+      if (follower == leader) {
+        continue;
+      }
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (follower.status().leadership().leaderId() != leader.status().nodeId()) {
+        assertTrue(System.nanoTime() < end, "the follower never learned the leader");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+      int id = follower.status().nodeId();
+      Applied written = follower.propose("kv", ("f=" + id).getBytes(StandardCharsets.UTF_8))
+          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertEquals(String.valueOf(id), machines.get(drivers.indexOf(follower)).values.get("f"));
+      long barrier = follower.readBarrier().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertTrue(barrier >= written.index());
+    }
+  }
 }

@@ -60,6 +60,42 @@ class RaftCodecTest {
     }
   }
 
+  static Stream<Forward> everyForward() {
+    return Stream.of(
+        new Forward.ProposalResult(1, 2, 9, 41, 7, Forward.Error.NONE, 1),
+        new Forward.ProposalResult(3, 2, 10, 0, 0, Forward.Error.NOT_LEADER, 1),
+        new Forward.ProposalResult(1, 2, 11, 0, 0, Forward.Error.OVERLOADED, 1),
+        new Forward.ProposalResult(1, 2, 12, 0, 0, Forward.Error.TRANSFERRING, 3),
+        new Forward.ReadRequest(2, 1, 5),
+        new Forward.ReadResult(1, 2, 5, 40, Forward.Error.NONE, 1),
+        new Forward.ReadResult(1, 2, 6, 0, Forward.Error.NOT_LEADER, 0));
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyForward")
+  void everyForwardSurvivesARoundTripAndIsNoRpc(Forward forward) throws Exception {
+    byte[] bytes = RaftCodec.encode(forward);
+    assertEquals(forward, RaftCodec.decodeFrame(bytes).forward());
+    assertThrows(MalformedMessageException.class, () -> RaftCodec.decode(bytes));
+  }
+
+  @Test
+  void aForwardedProposalKeepsItsNamespaceAndCommand() throws Exception {
+    Forward.Proposal sent = new Forward.Proposal(2, 1, 7, "kv", new byte[] {1, 2, 3});
+    Forward.Proposal got = (Forward.Proposal) RaftCodec.decodeFrame(RaftCodec.encode(sent)).forward();
+    assertEquals(sent.id(), got.id());
+    assertEquals("kv", got.namespace());
+    assertArrayEquals(sent.command(), got.command());
+  }
+
+  @Test
+  void anAcceptedProposalResultWithoutIndexIsRejected() {
+    byte[] bad = RaftMessage.newBuilder().setFrom(1).setTo(2)
+        .setForwardedProposalResult(io.cairn.proto.raft.ForwardedProposalResult.newBuilder().setId(3))
+        .build().toByteArray();
+    assertThrows(MalformedMessageException.class, () -> RaftCodec.decodeFrame(bad));
+  }
+
   @Test
   void garbageIsRejectedWithATypedError() {
     assertThrows(MalformedMessageException.class, () -> RaftCodec.decode(new byte[] {(byte) 0xff, 1, 2}));

@@ -20,6 +20,10 @@ public sealed interface Command {
   int KIND_CLOSE_SESSION = 2;
   int KIND_WRITE = 3;
   int KIND_REAP = 4;
+  int KIND_TOUCH = 5;
+
+  /** Sessions one {@link Touch} may carry, so the entry stays small. */
+  int TOUCH_SESSIONS_MAX = 1024;
 
   /** Wall time stamped by the proposer, ms. */
   long timeMs();
@@ -41,6 +45,22 @@ public sealed interface Command {
   /** Deletes an empty container or an expired TTL node if it is still reapable at apply time. */
   record Reap(String path, long timeMs) implements Command {}
 
+  /**
+   * The node holding these sessions' connections saw them alive (ZooKeeper's learners forward
+   * their session pings to the leader the same way). Changes no replicated state: every node that
+   * tracks an expiry deadline for a session it does not hold pushes that deadline back.
+   */
+  record Touch(List<Long> sessionIds, long timeMs) implements Command {
+    public Touch {
+      sessionIds = List.copyOf(sessionIds);
+      Check.argument(
+          sessionIds.size() <= TOUCH_SESSIONS_MAX,
+          "a touch carries at most %s sessions, not %s",
+          TOUCH_SESSIONS_MAX,
+          sessionIds.size());
+    }
+  }
+
   /** Encodes {@code command}. */
   static byte[] encode(Command command) {
     JuteOutput out = new JuteOutput();
@@ -59,6 +79,11 @@ public sealed interface Command {
       Requests.write(w.type(), w.request(), out);
     } else if (command instanceof Reap r) {
       out.writeInt(KIND_REAP).writeLong(r.timeMs()).writeString(r.path());
+    } else if (command instanceof Touch t) {
+      out.writeInt(KIND_TOUCH).writeLong(t.timeMs()).writeInt(t.sessionIds().size());
+      for (long sessionId : t.sessionIds()) {
+        out.writeLong(sessionId);
+      }
     }
     return out.toByteArray();
   }
@@ -84,6 +109,16 @@ public sealed interface Command {
         return new Write(sessionId, timeMs, ids, type, Requests.read(type, in));
       case KIND_REAP:
         return new Reap(in.readString(), timeMs);
+      case KIND_TOUCH:
+        int sessions = in.readVectorCount(8);
+        if (sessions > TOUCH_SESSIONS_MAX) {
+          throw new JuteDecodeException("touch with " + sessions + " sessions");
+        }
+        List<Long> sessionIds = new ArrayList<>(sessions);
+        for (int i = 0; i < sessions; i++) {
+          sessionIds.add(in.readLong());
+        }
+        return new Touch(sessionIds, timeMs);
       default:
         throw new JuteDecodeException("unknown coordination command kind " + kind);
     }

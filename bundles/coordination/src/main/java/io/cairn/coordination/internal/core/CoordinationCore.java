@@ -38,8 +38,18 @@ public final class CoordinationCore {
   private final TreeMap<Long, Session> sessions = new TreeMap<>();
   private long lastZxid;
 
-  /** What applying one command did. */
-  public record Outcome(long zxid, Result result, List<Change> changes, long closedSession) {}
+  /**
+   * What applying one command did.
+   *
+   * @param touchedSessions the sessions a {@link Command.Touch} reported alive (else empty)
+   */
+  public record Outcome(
+      long zxid, Result result, List<Change> changes, long closedSession,
+      List<Long> touchedSessions) {
+    public Outcome(long zxid, Result result, List<Change> changes, long closedSession) {
+      this(zxid, result, changes, closedSession, List.of());
+    }
+  }
 
   public CoordinationCore() {
     tree.liveSessions(sessions::containsKey);
@@ -84,6 +94,9 @@ public final class CoordinationCore {
     }
     if (command instanceof Command.CloseSession c) {
       return closeSession(index, c, changes);
+    }
+    if (command instanceof Command.Touch t) {
+      return new Outcome(index, Result.ok(null), changes, 0, t.sessionIds());
     }
     if (command instanceof Command.Reap r) {
       if (tree.stillReapable(r.path(), r.timeMs())) {

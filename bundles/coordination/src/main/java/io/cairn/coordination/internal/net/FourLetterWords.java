@@ -62,7 +62,9 @@ final class FourLetterWords {
         + "Zxid: 0x"
         + Long.toHexString(stats.lastZxid())
         + "\n"
-        + "Mode: standalone\n"
+        + "Mode: "
+        + stats.mode()
+        + "\n"
         + "Node count: "
         + stats.znodes()
         + "\n";
@@ -70,7 +72,9 @@ final class FourLetterWords {
 
   private static String mntr(CoordinationServer.Stats stats) {
     return "zk_version\t3.9.5-cairn\n"
-        + "zk_server_state\tstandalone\n"
+        + "zk_server_state\t"
+        + stats.mode()
+        + "\n"
         + "zk_num_alive_connections\t"
         + stats.connections()
         + "\n"

@@ -1,6 +1,7 @@
 package io.cairn.coordination.internal.server;
 
 import io.cairn.consensus.Applied;
+import io.cairn.consensus.GroupStatus;
 import io.cairn.consensus.ReplicatedLog;
 import io.cairn.coordination.internal.core.Command;
 import io.cairn.coordination.internal.core.CoordinationCore;
@@ -64,6 +65,8 @@ public final class CoordinationServer {
   private final Set<Long> expiring = new HashSet<>();
   private final Set<String> reaping = new HashSet<>();
   private long nextReapNanos;
+  /** {@link Command.Touch} proposals of this node not yet settled. */
+  private int touchesInFlight;
 
   public CoordinationServer(ServerConfig config, ReplicatedLog log, Clock clock) {
     this.config = config;
@@ -280,7 +283,23 @@ public final class CoordinationServer {
       if (outcome.closedSession() != 0) {
         sessionEnded(outcome.closedSession());
       }
+      touched(outcome.touchedSessions());
       return CoordinationCore.encodeResult(outcome.result());
+    }
+  }
+
+  /**
+   * Another node holds these sessions' connections and saw them alive: a deadline kept here for
+   * such a session (this node held it before, or adopted it as leader) moves one timeout on, so
+   * only the node the client talks to decides its expiry while it keeps touching.
+   */
+  private void touched(List<Long> sessionIds) {
+    long now = clock.monotonicNanos();
+    for (long sessionId : sessionIds) {
+      Session session = core.session(sessionId);
+      if (session != null && deadlines.containsKey(sessionId) && !bySession.containsKey(sessionId)) {
+        deadlines.put(sessionId, now + session.timeoutMs() * 1_000_000L);
+      }
     }
   }
 
@@ -385,6 +404,7 @@ public final class CoordinationServer {
         LOG.info("session=0x{} expired", Long.toHexString(sessionId));
         proposeSystem(new Command.CloseSession(sessionId, clock.wallMillis()), null);
       }
+      proposeTouch();
       if (now - nextReapNanos >= 0 && log.status().leadership().local()) {
         nextReapNanos = now + config.containerCheckIntervalMs() * 1_000_000L;
         for (String path : core.tree().reapable(clock.wallMillis())) {
@@ -407,6 +427,39 @@ public final class CoordinationServer {
         deadlines.put(session.id(), now + session.timeoutMs() * 1_000_000L);
       }
     }
+  }
+
+  /**
+   * Tells every node, through the log, that the sessions attached here are alive (once per tick,
+   * in chunks of {@link Command#TOUCH_SESSIONS_MAX}, skipped while the last round is in flight):
+   * the leader expires a session without a local connection only when nobody touched it for a
+   * full timeout. Caller holds the lock.
+   */
+  private void proposeTouch() {
+    if (touchesInFlight > 0 || bySession.isEmpty()
+        || log.status().membership().voters().size() == 1) {
+      return; // A group of one: this node holds every connection and decides every expiry.
+    }
+    List<Long> held = new ArrayList<>(bySession.keySet());
+    held.sort(null);
+    for (int from = 0; from < held.size(); from += Command.TOUCH_SESSIONS_MAX) {
+      List<Long> chunk = held.subList(from, Math.min(held.size(), from + Command.TOUCH_SESSIONS_MAX));
+      touchesInFlight++;
+      proposeTouchChunk(chunk);
+    }
+  }
+
+  private void proposeTouchChunk(List<Long> chunk) {
+    log.propose(NAMESPACE, Command.encode(new Command.Touch(chunk, clock.wallMillis())))
+        .whenComplete(
+            (applied, failure) -> {
+              synchronized (lock) {
+                touchesInFlight--;
+                if (failure != null) {
+                  LOG.debug("touching sessions failed, next tick retries: {}", failure.toString());
+                }
+              }
+            });
   }
 
   private void proposeSystem(Command command, String reapPath) {
@@ -454,8 +507,18 @@ public final class CoordinationServer {
           watches.size(),
           core.lastZxid(),
           new ArrayList<>(core.sessions().keySet()),
-          described);
+          described,
+          mode());
     }
+  }
+
+  /** ZooKeeper's server state: standalone for a group of one, else leader or follower. */
+  private String mode() {
+    GroupStatus status = log.status();
+    if (status.membership().voters().size() == 1) {
+      return "standalone";
+    }
+    return status.leadership().local() ? "leader" : "follower";
   }
 
   /** The configuration this server runs with. */
@@ -473,6 +536,7 @@ public final class CoordinationServer {
    * @param lastZxid zxid of the last applied entry
    * @param sessionIds ids of the live sessions
    * @param connectionLines one line per connection, for {@code cons}
+   * @param mode leader, follower or standalone (a group of one), as in ZooKeeper's {@code srvr}
    */
   public record Stats(
       int connections,
@@ -481,5 +545,6 @@ public final class CoordinationServer {
       int watches,
       long lastZxid,
       List<Long> sessionIds,
-      List<String> connectionLines) {}
+      List<String> connectionLines,
+      String mode) {}
 }

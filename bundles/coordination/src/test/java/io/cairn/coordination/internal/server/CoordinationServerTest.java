@@ -70,6 +70,35 @@ class CoordinationServerTest {
   }
 
   @Test
+  void aSessionTouchedByTheNodeHoldingItsConnectionOutlivesTheLeadersDeadline() throws Exception {
+    long session =
+        CoordinationCore.sessionIdOf(propose(new Command.CreateSession(1000, new byte[16], 0)));
+    server.tick();
+    settle();
+    for (int round = 0; round < 3; round++) {
+      clock.advanceMs(900);
+      // Another node holds the client's connection and reports it alive through the log.
+      propose(new Command.Touch(List.of(session), 0));
+      server.tick();
+      settle();
+      assertNotNull(server.core.session(session), "touched within its timeout, round " + round);
+    }
+    clock.advanceMs(1001);
+    server.tick();
+    settle();
+    assertNull(server.core.session(session), "expired one timeout after the last touch");
+  }
+
+  @Test
+  void aTouchSurvivesEncodingAndChangesNoReplicatedState() throws Exception {
+    Command.Touch touch = new Command.Touch(List.of(3L, 1L << 56 | 7), 42);
+    assertEquals(touch, Command.decode(Command.encode(touch)));
+    long before = server.core.tree().size();
+    propose(touch);
+    assertEquals(before, server.core.tree().size());
+  }
+
+  @Test
   void theLeaderReapsEmptyContainersOnItsInterval() throws Exception {
     propose(
         new Command.Write(
