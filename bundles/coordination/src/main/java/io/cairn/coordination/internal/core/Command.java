@@ -1,5 +1,6 @@
 package io.cairn.coordination.internal.core;
 
+import io.cairn.env.Check;
 import io.cairn.coordination.internal.jute.Id;
 import io.cairn.coordination.internal.jute.JuteDecodeException;
 import io.cairn.coordination.internal.jute.JuteInput;

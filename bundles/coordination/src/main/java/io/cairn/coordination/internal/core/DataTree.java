@@ -1,5 +1,6 @@
 package io.cairn.coordination.internal.core;
 
+import io.cairn.env.Check;
 import io.cairn.coordination.internal.jute.Acl;
 import io.cairn.coordination.internal.jute.Code;
 import io.cairn.coordination.internal.jute.Id;

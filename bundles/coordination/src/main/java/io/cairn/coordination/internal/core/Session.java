@@ -1,5 +1,7 @@
 package io.cairn.coordination.internal.core;
 
+import io.cairn.env.Check;
+
 /**
  * A replicated session: its id, negotiated timeout and password. Liveness (the last heartbeat) is
  * not replicated; the node holding the connection tracks it and proposes a close on expiry.

@@ -1,6 +1,6 @@
 package io.cairn.coordination.internal.net;
 
-import io.cairn.coordination.internal.core.Check;
+import io.cairn.env.Check;
 import io.cairn.coordination.internal.server.CoordinationServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,6 +1,6 @@
 package io.cairn.coordination.internal.server;
 
-import io.cairn.coordination.internal.core.Check;
+import io.cairn.env.Check;
 
 /**
  * Settings of the coordination server, validated on construction.

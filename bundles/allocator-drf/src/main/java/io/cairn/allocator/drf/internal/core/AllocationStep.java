@@ -1,5 +1,6 @@
 package io.cairn.allocator.drf.internal.core;
 
+import io.cairn.env.Check;
 import io.cairn.allocator.AgentId;
 import io.cairn.allocator.AgentResources;
 import io.cairn.allocator.AllocatorOptions;

@@ -1,5 +1,6 @@
 package io.cairn.allocator.drf.internal.core;
 
+import io.cairn.env.Check;
 import io.cairn.allocator.Quantities;
 import java.util.ArrayDeque;
 import java.util.Comparator;
