@@ -96,6 +96,39 @@ public class CairnDistributionIT {
   }
 
   @Test
+  public void aFirstFitAllocatorInstalledAtRunTimeTakesOverWhenRankedHigherAndLeavesCleanly()
+      throws Exception {
+    features.installFeature("cairn-allocator-firstfit");
+    await("first-fit factory", () -> allocatorNamed("first-fit") != null);
+    assertEquals("drf", context.getServiceReference(AllocatorFactory.class)
+        .getProperty("allocator.name"));
+
+    org.osgi.service.cm.Configuration ranking =
+        configAdmin.getConfiguration("io.cairn.allocator.firstfit", null);
+    Hashtable<String, Object> props = new Hashtable<>();
+    props.put("service.ranking", 200);
+    ranking.update(props);
+    await("first-fit ranked highest", () -> "first-fit".equals(
+        context.getServiceReference(AllocatorFactory.class).getProperty("allocator.name")));
+
+    ranking.delete();
+    features.uninstallFeature("cairn-allocator-firstfit");
+    await("first-fit gone", () -> allocatorNamed("first-fit") == null);
+    assertEquals("drf", context.getServiceReference(AllocatorFactory.class)
+        .getProperty("allocator.name"));
+  }
+
+  private ServiceReference<AllocatorFactory> allocatorNamed(String name) {
+    try {
+      var refs = context.getServiceReferences(AllocatorFactory.class,
+          "(allocator.name=" + name + ")");
+      return refs.isEmpty() ? null : refs.iterator().next();
+    } catch (org.osgi.framework.InvalidSyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   public void theNodeComponentActivatesFromItsConfigFile() throws Exception {
     NodeInfo node = awaitNode();
 

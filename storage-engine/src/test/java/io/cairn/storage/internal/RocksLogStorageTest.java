@@ -169,12 +169,13 @@ class RocksLogStorageTest {
   @Test
   void aTinyQueueMakesSubmittersWaitButEveryWriteCompletes() throws Exception {
     RocksLogConfig tiny = new RocksLogConfig(1, 1, 1, 1);
-    List<Long> completions = Collections.synchronizedList(new ArrayList<>());
+    Map<Long, CompletableFuture<Long>> byIndex = new ConcurrentHashMap<>();
+    List<String> outOfOrder = Collections.synchronizedList(new ArrayList<>());
     try (RocksLogStorage log = RocksLogStorage.open(dir, tiny)) {
       Object submit = new Object();
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        threads.add(new Thread(() -> appendMany(log, submit, completions)));
+        threads.add(new Thread(() -> appendMany(log, submit, byIndex, outOfOrder)));
       }
       threads.forEach(Thread::start);
       for (Thread thread : threads) {
@@ -182,6 +183,7 @@ class RocksLogStorageTest {
         assertTrue(!thread.isAlive(), "appender did not finish before the deadline");
       }
       assertEquals(4L * WRITES_PER_THREAD, log.lastIndex());
+      assertEquals(List.of(), outOfOrder, "completions out of submission order");
       assertEquals(
           log.metrics().syncs(), log.metrics().writes(), "batches of one under this bound");
     }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers the hierarchical DRF allocator as an {@link AllocatorFactory} with {@code
- * service.ranking=100}, so that it wins over a simpler allocator (e.g. first-fit at 0) unless the
+ * service.ranking=100}, so that it wins over a simpler allocator (e.g. first-fit at 10) unless the
  * operator ranks that one higher. Stateless: each {@link #create} returns an independent allocator
  * that the master drives on its own event loop.
  */
