@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * Raft group and serve the ZooKeeper protocol on every node. The unmodified Apache ZooKeeper
  * client writes through any server (followers forward to the leader), reads its writes back from
  * each server after {@code sync}, keeps writing after the leader is killed with {@code kill -9},
- * and the killed node, started again, catches up. Waits are deadlines, never sleeps; every node is
- * stopped in {@link #stopEverything()} whatever happened.
+ * and the killed node, started again, catches up. A leader cut off from the majority (the other two
+ * processes frozen with SIGSTOP) steps down and acknowledges nothing; when they are back the group
+ * heals by itself. Waits are deadlines, never sleeps; every node is stopped (and continued first,
+ * should a test have failed while one was frozen) whatever happened.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ThreeNodeClusterIT {
@@ -63,6 +66,11 @@ class ThreeNodeClusterIT {
 
   @AfterAll
   static void stopEverything() throws Exception {
+    for (int node = 1; node <= NODES; node++) {
+      if (Files.exists(DATA.resolve("node-" + node + "/cairn.pid"))) {
+        signal(node, "CONT");
+      }
+    }
     LauncherIT.Run stop = LauncherIT.cairnIn(DATA, OFFSET, "stop");
     if (stop.exitCode() != 0) {
       LOG.warn("cairn stop exited {}: {}", stop.exitCode(), stop);
@@ -128,6 +136,14 @@ class ThreeNodeClusterIT {
       LOG.debug("srvr on node={} failed: {}", node, e.toString());
       return "";
     }
+  }
+
+  /** Sends {@code kill -<name>} to node's process (STOP freezes it, CONT resumes it). */
+  private static void signal(int node, String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid(node)))
+        .redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, kill.waitFor(), "kill -" + name + " of node " + node + ": " + out);
   }
 
   private static long pid(int node) throws IOException {
@@ -258,6 +274,59 @@ class ThreeNodeClusterIT {
       try (ZooKeeper pinned = connect(server(node))) {
         sync(pinned, "/cluster");
         assertArrayEquals(utf8("r"), pinned.getData("/cluster/from-rejoined", false, null));
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aLeaderCutOffFromTheMajorityStepsDownDoesNoWorkAndTheGroupHealsWhenTheMajorityIsBack()
+      throws Exception {
+    List<Integer> all = List.of(1, 2, 3);
+    int leader = awaitLeader(all);
+    List<Integer> majority = new ArrayList<>(all);
+    majority.remove(Integer.valueOf(leader));
+    try (ZooKeeper onLeader = connect(server(leader))) {
+      createWithRetry(onLeader, "/cluster/before-isolation", utf8("i"),
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+      CompletableFuture<Integer> isolatedWrite = new CompletableFuture<>();
+      try {
+        for (int node : majority) {
+          signal(node, "STOP");
+        }
+        LOG.info("nodes {} frozen; node {} is a minority of one", majority, leader);
+        // Check-quorum: a leader that hears from no majority steps down.
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(FAILOVER_DEADLINE_S);
+        while (srvr(leader).contains("Mode: leader")) {
+          assertTrue(System.nanoTime() < end,
+              "node " + leader + " still leads 20 s after losing its majority");
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        onLeader.create("/cluster/during-isolation", utf8("x"), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+            CreateMode.PERSISTENT, (rc, path, ctx, name) -> isolatedWrite.complete(rc), null);
+        // No quorum, no work: the write is not acknowledged (an error answer is allowed).
+        try {
+          int rc = isolatedWrite.get(5, TimeUnit.SECONDS);
+          assertNotEquals(KeeperException.Code.OK.intValue(), rc,
+              "a write was acknowledged by a node without a majority");
+        } catch (TimeoutException expected) {
+          LOG.info("the isolated write is pending, as it should be");
+        }
+      } finally {
+        for (int node : majority) {
+          signal(node, "CONT");
+        }
+      }
+      int healed = awaitLeader(all);
+      LOG.info("healed: node {} leads", healed);
+      createWithRetry(onLeader, "/cluster/after-heal", utf8("h"),
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(FAILOVER_DEADLINE_S));
+    }
+    for (int node : all) {
+      try (ZooKeeper pinned = connect(server(node))) {
+        sync(pinned, "/cluster");
+        assertArrayEquals(utf8("h"), pinned.getData("/cluster/after-heal", false, null),
+            "node " + node + " after the heal");
       }
     }
   }
