@@ -26,6 +26,7 @@ final class CairnOptions {
     // A developer's running Cairn holds 8101.
     options.add(editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "8199"));
     options.add(editConfigurationFilePut("etc/io.cairn.coordination.cfg", "clientPort", "12181"));
+    options.add(editConfigurationFilePut("etc/io.cairn.coordination.cfg", "adminPort", "19181"));
     options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
         "org.ops4j.pax.url.mvn.localRepository", System.getProperty("maven.repo.local", "")));
     options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",

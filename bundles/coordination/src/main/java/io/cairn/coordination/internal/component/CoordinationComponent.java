@@ -2,10 +2,15 @@ package io.cairn.coordination.internal.component;
 
 import io.cairn.consensus.ReplicatedLog;
 import io.cairn.consensus.spi.StateMachine;
+import io.cairn.coordination.internal.monitor.AdminHttpServer;
+import io.cairn.coordination.internal.monitor.ServerFacts;
 import io.cairn.coordination.internal.net.ZkNettyServer;
 import io.cairn.coordination.internal.server.CoordinationServer;
 import io.cairn.coordination.internal.server.CoordinationStateMachine;
+import io.cairn.coordination.internal.server.Introspection;
+import io.cairn.coordination.internal.server.Operator;
 import io.cairn.coordination.internal.server.ServerConfig;
+import io.cairn.coordination.internal.server.ShellOperator;
 import io.cairn.env.Clock;
 import io.cairn.env.Endpoint;
 import java.io.IOException;
@@ -28,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * Wires the coordination service into the node: registers the "coordination" {@link StateMachine}
  * with the replicated log (as this component's service), starts the ZooKeeper-wire listener, and
  * publishes {@code Endpoint("zk", host:port)} once it accepts connections (the bundle promises it
- * in its {@code Cairn-Endpoints: zk} header).
+ * in its {@code Cairn-Endpoints: zk} header). It also starts the admin endpoint (ZooKeeper's
+ * AdminServer shape, {@code adminPort}, 0 = off) and registers the {@link Operator} the {@code zk:}
+ * shell commands use (local reads, writes through the node's operator session).
  *
  * <p>Threading: DS calls activate/deactivate on any thread; state machine calls are delegated to
- * the server, which takes its own lock. Deactivate releases in reverse order: endpoint, listener.
+ * the server, which takes its own lock. Deactivate releases in reverse order: endpoint, operator
+ * (its session is closed, so its ephemerals go), admin endpoint, listener.
  */
 @Component(
     service = StateMachine.class,
@@ -73,22 +81,46 @@ public final class CoordinationComponent implements StateMachine {
     long containerCheckIntervalMs() default 60000;
 
     @AttributeDefinition(
+        name = "Four-letter words",
+        description =
+            "Words served on the client port and the admin endpoint, comma-separated, * for all"
+                + " (ZooKeeper's 4lw.commands.whitelist). Known: ruok, srvr, stat, mntr, conf,"
+                + " envi, cons, wchs, wchc, wchp")
+    String fourLetterWords() default "ruok, srvr, mntr, conf, envi";
+
+    @AttributeDefinition(
         name = "Costly four-letter words",
-        description = "Serve cons (one line per connection); off by default")
+        description = "Also serve stat, cons, wchs, wchc, wchp (older switch; prefer fourLetterWords)")
     boolean costlyFourLetterWords() default false;
+
+    @AttributeDefinition(
+        name = "Admin port",
+        description =
+            "TCP port of the admin JSON endpoint (GET /commands/<name>), 0 = off. ZooKeeper's"
+                + " admin.serverPort default 8080 is Marathon's, hence 9181")
+    int adminPort() default 9181;
   }
 
   private final CoordinationStateMachine stateMachine;
+  private final CoordinationServer server;
   private final ZkNettyServer listener;
+  private final AdminHttpServer admin;
+  private final ServiceRegistration<Operator> operator;
   private final ServiceRegistration<Endpoint> endpoint;
 
   @Activate
   public CoordinationComponent(@Reference ReplicatedLog log, Config config, BundleContext context)
       throws InterruptedException {
+    // Validated before anything starts, so that a bad value leaves nothing running.
     int port = config.clientPort();
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException(
           "io.cairn.coordination clientPort=" + port + " is outside 1..65535");
+    }
+    int adminPort = config.adminPort();
+    if (adminPort < 0 || adminPort > 65535) {
+      throw new IllegalArgumentException(
+          "io.cairn.coordination adminPort=" + adminPort + " is outside 0..65535 (0 = off)");
     }
     ServerConfig serverConfig =
         new ServerConfig(
@@ -97,11 +129,37 @@ public final class CoordinationComponent implements StateMachine {
             config.maxSessionTimeoutMs(),
             config.containerCheckIntervalMs(),
             10_000,
-            config.costlyFourLetterWords());
-    CoordinationServer server = new CoordinationServer(serverConfig, log, Clock.system());
+            ServerConfig.parseWords(config.fourLetterWords(), config.costlyFourLetterWords()));
+    this.server = new CoordinationServer(serverConfig, log, Clock.system());
     this.stateMachine = server.stateMachine();
-    this.listener = new ZkNettyServer(server);
+    Introspection view = new Introspection(server);
+    ServerFacts facts = new ServerFacts(view, serverConfig);
+    this.listener = new ZkNettyServer(server, facts);
     InetSocketAddress address = listener.start(config.host(), port, config.tickMs());
+    AdminHttpServer adminServer = null;
+    if (adminPort != 0) {
+      try {
+        adminServer = new AdminHttpServer(facts);
+      } catch (NoClassDefFoundError e) {
+        LOG.warn(
+            "coordination admin endpoint is off: Netty's HTTP codec (bundle io.netty.codec-http)"
+                + " is not installed; add it to the cairn-netty feature");
+      }
+    }
+    if (adminServer != null) {
+      try {
+        adminServer.start(config.host(), adminPort);
+      } catch (IllegalStateException e) {
+        // The admin endpoint is a convenience: a taken port must not take ZooKeeper down with it.
+        LOG.error("{}; the ZooKeeper service runs without it", e.getMessage());
+        adminServer.close();
+        adminServer = null;
+      }
+    }
+    this.admin = adminServer;
+    this.operator =
+        context.registerService(
+            Operator.class, new ShellOperator(view, server.operatorSession()), null);
     String published = address.getHostString() + ":" + address.getPort();
     this.endpoint = context.registerService(Endpoint.class, new Endpoint("zk", published), null);
     LOG.info("coordination activated endpoint=zk address={}", published);
@@ -110,6 +168,11 @@ public final class CoordinationComponent implements StateMachine {
   @Deactivate
   void deactivate() {
     endpoint.unregister();
+    operator.unregister();
+    server.closeOperatorSession();
+    if (admin != null) {
+      admin.close();
+    }
     listener.close();
     LOG.info("coordination deactivated");
   }

@@ -1,12 +1,12 @@
 package io.cairn.coordination.internal.core;
 
-import io.cairn.env.Check;
 import io.cairn.coordination.internal.jute.Id;
 import io.cairn.coordination.internal.jute.JuteDecodeException;
 import io.cairn.coordination.internal.jute.JuteInput;
 import io.cairn.coordination.internal.jute.JuteOutput;
 import io.cairn.coordination.internal.jute.Requests;
 import io.cairn.coordination.internal.jute.Requests.Request;
+import io.cairn.env.Check;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,9 +49,15 @@ public sealed interface Command {
   /**
    * The node holding these sessions' connections saw them alive (ZooKeeper's learners forward
    * their session pings to the leader the same way). Changes no replicated state: every node that
-   * tracks an expiry deadline for a session it does not hold pushes that deadline back.
+   * tracks an expiry deadline for a session it does not hold pushes that deadline back, and notes
+   * {@code nodeId} as the node holding them (for {@code zk:sessions}; 0 = not said).
    */
-  record Touch(List<Long> sessionIds, long timeMs) implements Command {
+  record Touch(List<Long> sessionIds, long timeMs, int nodeId) implements Command {
+    /** A touch that does not name its node (as written before node ids were carried). */
+    public Touch(List<Long> sessionIds, long timeMs) {
+      this(sessionIds, timeMs, 0);
+    }
+
     public Touch {
       sessionIds = List.copyOf(sessionIds);
       Check.argument(
@@ -84,6 +90,10 @@ public sealed interface Command {
       out.writeInt(KIND_TOUCH).writeLong(t.timeMs()).writeInt(t.sessionIds().size());
       for (long sessionId : t.sessionIds()) {
         out.writeLong(sessionId);
+      }
+      // Trailing and optional: a decoder that predates it stops before it (rolling updates).
+      if (t.nodeId() != 0) {
+        out.writeInt(t.nodeId());
       }
     }
     return out.toByteArray();
@@ -119,7 +129,7 @@ public sealed interface Command {
         for (int i = 0; i < sessions; i++) {
           sessionIds.add(in.readLong());
         }
-        return new Touch(sessionIds, timeMs);
+        return new Touch(sessionIds, timeMs, in.remaining() >= 4 ? in.readInt() : 0);
       default:
         throw new JuteDecodeException("unknown coordination command kind " + kind);
     }

@@ -1,6 +1,5 @@
 package io.cairn.coordination.internal.core;
 
-import io.cairn.env.Check;
 import io.cairn.coordination.internal.jute.Code;
 import io.cairn.coordination.internal.jute.JuteDecodeException;
 import io.cairn.coordination.internal.jute.JuteInput;
@@ -17,6 +16,7 @@ import io.cairn.coordination.internal.jute.Requests.SetAcl;
 import io.cairn.coordination.internal.jute.Requests.SetData;
 import io.cairn.coordination.internal.jute.Responses.MultiResponse;
 import io.cairn.coordination.internal.jute.Responses.OpResult;
+import io.cairn.env.Check;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,12 +43,13 @@ public final class CoordinationCore {
    * What applying one command did.
    *
    * @param touchedSessions the sessions a {@link Command.Touch} reported alive (else empty)
+   * @param touchedBy the node that touched them (0 when not said)
    */
   public record Outcome(
       long zxid, Result result, List<Change> changes, long closedSession,
-      List<Long> touchedSessions) {
+      List<Long> touchedSessions, int touchedBy) {
     public Outcome(long zxid, Result result, List<Change> changes, long closedSession) {
-      this(zxid, result, changes, closedSession, List.of());
+      this(zxid, result, changes, closedSession, List.of(), 0);
     }
   }
 
@@ -97,7 +98,7 @@ public final class CoordinationCore {
       return closeSession(index, c, changes);
     }
     if (command instanceof Command.Touch t) {
-      return new Outcome(index, Result.ok(null), changes, 0, t.sessionIds());
+      return new Outcome(index, Result.ok(null), changes, 0, t.sessionIds(), t.nodeId());
     }
     if (command instanceof Command.Reap r) {
       if (tree.stillReapable(r.path(), r.timeMs())) {

@@ -1,6 +1,5 @@
 package io.cairn.coordination.internal.core;
 
-import io.cairn.env.Check;
 import io.cairn.coordination.internal.jute.Acl;
 import io.cairn.coordination.internal.jute.Code;
 import io.cairn.coordination.internal.jute.Id;
@@ -14,6 +13,7 @@ import io.cairn.coordination.internal.jute.Responses.Create2Response;
 import io.cairn.coordination.internal.jute.Responses.PathResponse;
 import io.cairn.coordination.internal.jute.Responses.StatResponse;
 import io.cairn.coordination.internal.jute.Stat;
+import io.cairn.env.Check;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -65,6 +65,28 @@ public final class DataTree {
   /** Number of znodes including the root. */
   public int size() {
     return nodes.size();
+  }
+
+  /** Number of ephemeral znodes of all sessions. */
+  public int ephemeralCount() {
+    int count = 0;
+    for (TreeSet<String> owned : ephemerals.values()) {
+      count += owned.size();
+    }
+    return count;
+  }
+
+  /**
+   * ZooKeeper's {@code approximateDataSize}: the sum over znodes of path length plus data length.
+   * Walks the whole tree: O(znodes).
+   */
+  public long approximateDataSize() {
+    long bytes = 0;
+    for (Map.Entry<String, Node> entry : nodes.entrySet()) {
+      byte[] data = entry.getValue().data;
+      bytes += entry.getKey().length() + (data == null ? 0 : data.length);
+    }
+    return bytes;
   }
 
   /** Starts recording inverses of every mutation, for a multi. */

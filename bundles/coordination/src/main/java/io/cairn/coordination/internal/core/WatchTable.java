@@ -40,6 +40,9 @@ public final class WatchTable {
     };
   }
 
+  /** One watch as the operator sees it: a watcher's kinds (constants OR-ed) on a path. */
+  public record Entry(String path, long watcher, int kinds) {}
+
   /** One event for one watcher. */
   public record Delivery(long watcher, int type, String path) {}
 
@@ -113,6 +116,27 @@ public final class WatchTable {
       total += paths.size();
     }
     return total;
+  }
+
+  /** Every watch, sorted by path, then watcher. */
+  public List<Entry> entries() {
+    List<Entry> all = new ArrayList<>();
+    for (String path : new TreeSet<>(byPath.keySet())) {
+      for (Map.Entry<Long, Integer> watch : byPath.get(path).entrySet()) {
+        all.add(new Entry(path, watch.getKey(), watch.getValue()));
+      }
+    }
+    return all;
+  }
+
+  /** Number of distinct watched paths. */
+  public int pathCount() {
+    return byPath.size();
+  }
+
+  /** Number of watchers (connections) holding at least one watch. */
+  public int watcherCount() {
+    return byWatcher.size();
   }
 
   /** Fires the watches matching {@code changes}; one-shot watches are consumed. */

@@ -2,6 +2,7 @@ package io.cairn.coordination.internal.net;
 
 import io.cairn.coordination.internal.jute.Frames;
 import io.cairn.coordination.internal.jute.JuteDecodeException;
+import io.cairn.coordination.internal.monitor.FourLetterWords;
 import io.cairn.coordination.internal.server.ClientChannel;
 import io.cairn.coordination.internal.server.CoordinationServer;
 import io.netty.buffer.ByteBuf;
@@ -101,6 +102,15 @@ final class ZkChannelHandler extends SimpleChannelInboundHandler<Object> impleme
       return address.getAddress().getHostAddress();
     }
     return "0.0.0.0";
+  }
+
+  @Override
+  public String remoteAddress() {
+    Channel current = channel;
+    if (current != null && current.remoteAddress() instanceof InetSocketAddress address) {
+      return "/" + address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+    return "/0.0.0.0:0";
   }
 
   private void scheduleFlush() {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 final class ZkFrameDecoder extends ByteToMessageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(ZkFrameDecoder.class);
   static final Set<String> FOUR_LETTER_WORDS =
-      Set.of("ruok", "srvr", "stat", "mntr", "conf", "cons", "wchs");
+      Set.of("ruok", "srvr", "stat", "mntr", "conf", "envi", "cons", "crst", "dump", "srst",
+          "wchs", "wchc", "wchp", "dirs", "isro", "gtmk", "stmk", "hash");
 
   /** A four-letter-word command. */
   record FourLetterWord(String word) {}

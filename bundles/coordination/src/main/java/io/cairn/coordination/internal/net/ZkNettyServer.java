@@ -1,7 +1,10 @@
 package io.cairn.coordination.internal.net;
 
-import io.cairn.env.Check;
+import io.cairn.coordination.internal.monitor.FourLetterWords;
+import io.cairn.coordination.internal.monitor.ServerFacts;
 import io.cairn.coordination.internal.server.CoordinationServer;
+import io.cairn.coordination.internal.server.Introspection;
+import io.cairn.env.Check;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -26,12 +29,24 @@ public final class ZkNettyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZkNettyServer.class);
 
   private final CoordinationServer server;
+  private final ServerFacts facts;
   private final EventLoopGroup group = new NioEventLoopGroup(2);
   private Channel listener;
   private ScheduledFuture<?> ticker;
 
   public ZkNettyServer(CoordinationServer server) {
+    this(server, new ServerFacts(new Introspection(server), server.config()));
+  }
+
+  /** A listener whose four-letter words answer from {@code facts} (shared with the admin endpoint). */
+  public ZkNettyServer(CoordinationServer server, ServerFacts facts) {
     this.server = server;
+    this.facts = facts;
+  }
+
+  /** The facts the four-letter words answer from. */
+  public ServerFacts facts() {
+    return facts;
   }
 
   /**
@@ -41,7 +56,7 @@ public final class ZkNettyServer implements AutoCloseable {
    */
   public InetSocketAddress start(String host, int port, int tickMs) throws InterruptedException {
     Check.state(listener == null, "coordination listener already started on %s", listener);
-    FourLetterWords words = new FourLetterWords(server);
+    FourLetterWords words = new FourLetterWords(facts);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -60,6 +75,7 @@ public final class ZkNettyServer implements AutoCloseable {
     listener = bootstrap.bind(host, port).sync().channel();
     ticker = group.next().scheduleAtFixedRate(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+    facts.port("clientPort", address.getPort());
     LOG.info("coordination listening address={}:{}", address.getHostString(), address.getPort());
     return address;
   }

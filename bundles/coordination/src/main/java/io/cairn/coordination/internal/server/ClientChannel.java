@@ -13,4 +13,9 @@ public interface ClientChannel {
 
   /** The peer's IP address as text, for the ip ACL scheme. */
   String remoteIp();
+
+  /** The peer's address as {@code ip:port} (or a name for in-process peers), for operators. */
+  default String remoteAddress() {
+    return remoteIp();
+  }
 }

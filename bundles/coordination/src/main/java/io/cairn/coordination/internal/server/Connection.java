@@ -15,8 +15,10 @@ import java.util.List;
  */
 final class Connection {
   final long id;
-  final ClientChannel channel;
+  final CountingChannel channel;
   final ArrayDeque<Object> inbox = new ArrayDeque<>();
+  /** Arrival time (monotonic ns) of each message in {@link #inbox}, same order. */
+  final ArrayDeque<Long> arrivals = new ArrayDeque<>();
   final List<Id> callerIds = new ArrayList<>();
   final ArrayDeque<Pending> inflight = new ArrayDeque<>();
   boolean connected;
@@ -24,6 +26,8 @@ final class Connection {
   boolean closingSession;
   long sessionId;
   int timeoutMs;
+  /** Frames received on this connection (connect, requests, pings). */
+  long received;
 
   /** A started request whose reply is not sent yet. */
   static final class Pending {
@@ -31,6 +35,8 @@ final class Connection {
     boolean done;
     byte[] reply;
     boolean closeAfter;
+    /** Arrival time of the request (monotonic ns); 0 once its latency was recorded. */
+    long arrivedNanos;
 
     Pending(boolean write) {
       this.write = write;
@@ -53,7 +59,7 @@ final class Connection {
     return true;
   }
 
-  Connection(long id, ClientChannel channel) {
+  Connection(long id, CountingChannel channel) {
     this.id = id;
     this.channel = channel;
     callerIds.add(new Id("ip", channel.remoteIp()));

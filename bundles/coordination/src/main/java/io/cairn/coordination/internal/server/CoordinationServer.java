@@ -1,7 +1,6 @@
 package io.cairn.coordination.internal.server;
 
 import io.cairn.consensus.Applied;
-import io.cairn.consensus.GroupStatus;
 import io.cairn.consensus.ReplicatedLog;
 import io.cairn.coordination.internal.core.Command;
 import io.cairn.coordination.internal.core.CoordinationCore;
@@ -19,6 +18,7 @@ import io.cairn.coordination.internal.jute.Responses.PathResponse;
 import io.cairn.coordination.internal.jute.Responses.WatcherEvent;
 import io.cairn.env.Clock;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,6 +46,7 @@ public final class CoordinationServer {
   static final String NAMESPACE = "coordination";
   private static final Logger LOG = LoggerFactory.getLogger(CoordinationServer.class);
   private static final int STATE_SYNC_CONNECTED = 3;
+  private static final Duration OPERATOR_TIMEOUT = Duration.ofSeconds(10);
 
   final Object lock = new Object();
   final CoordinationCore core = new CoordinationCore();
@@ -56,8 +57,12 @@ public final class CoordinationServer {
   private final RequestHandler requests;
   private final SecureRandom passwords = new SecureRandom();
   private final AtomicLong connectionIds = new AtomicLong();
-  private final Map<Long, Connection> connections = new HashMap<>();
-  private final Map<Long, Connection> bySession = new HashMap<>();
+  final Map<Long, Connection> connections = new HashMap<>();
+  final Map<Long, Connection> bySession = new HashMap<>();
+  /** Node id named by the last {@link Command.Touch} of each session held elsewhere. */
+  final Map<Long, Integer> heldBy = new HashMap<>();
+  final ServerMetrics metrics = new ServerMetrics();
+  final long startedNanos;
 
   /** Monotonic deadline per session owned by this node; expiry proposes a close. */
   private final Map<Long, Long> deadlines = new HashMap<>();
@@ -67,12 +72,15 @@ public final class CoordinationServer {
   private long nextReapNanos;
   /** {@link Command.Touch} proposals of this node not yet settled. */
   private int touchesInFlight;
+  /** The shell's session on this node, opened on first use. */
+  private volatile OperatorSession operator;
 
   public CoordinationServer(ServerConfig config, ReplicatedLog log, Clock clock) {
     this.config = config;
     this.log = log;
     this.clock = clock;
     this.requests = new RequestHandler(this);
+    this.startedNanos = clock.monotonicNanos();
   }
 
   /** The state machine to register with the replicated log under namespace "coordination". */
@@ -84,7 +92,7 @@ public final class CoordinationServer {
   public long open(ClientChannel channel) {
     synchronized (lock) {
       long id = connectionIds.incrementAndGet();
-      connections.put(id, new Connection(id, channel));
+      connections.put(id, new Connection(id, new CountingChannel(channel, metrics)));
       return id;
     }
   }
@@ -126,6 +134,9 @@ public final class CoordinationServer {
         return;
       }
       connection.inbox.add(message);
+      connection.arrivals.add(clock.monotonicNanos());
+      connection.received++;
+      metrics.received();
       drain(connection);
     }
   }
@@ -139,10 +150,17 @@ public final class CoordinationServer {
         return;
       }
       connection.inbox.poll();
+      long arrived = connection.arrivals.poll();
+      int inflightBefore = connection.inflight.size();
       if (message instanceof ConnectRequest c) {
         connect(connection, c);
       } else {
         requests.handle(connection, (RequestFrame) message);
+      }
+      if (connection.inflight.size() > inflightBefore) {
+        connection.inflight.peekLast().arrivedNanos = arrived; // answered in complete()
+      } else {
+        metrics.latency(clock.monotonicNanos() - arrived); // answered already
       }
     }
   }
@@ -166,6 +184,10 @@ public final class CoordinationServer {
         Connection.Pending head = connection.inflight.poll();
         if (head.reply != null && !connection.closed) {
           connection.channel.send(head.reply);
+          if (head.arrivedNanos != 0) {
+            metrics.latency(clock.monotonicNanos() - head.arrivedNanos);
+            head.arrivedNanos = 0;
+          }
         }
         if (head.closeAfter && !connection.closed) {
           close(connection);
@@ -178,6 +200,7 @@ public final class CoordinationServer {
   void close(Connection connection) {
     connection.closed = true;
     connection.inbox.clear();
+    connection.arrivals.clear();
     connection.channel.closeAfterFlush();
   }
 
@@ -283,7 +306,7 @@ public final class CoordinationServer {
       if (outcome.closedSession() != 0) {
         sessionEnded(outcome.closedSession());
       }
-      touched(outcome.touchedSessions());
+      touched(outcome.touchedSessions(), outcome.touchedBy());
       return CoordinationCore.encodeResult(outcome.result());
     }
   }
@@ -293,10 +316,13 @@ public final class CoordinationServer {
    * such a session (this node held it before, or adopted it as leader) moves one timeout on, so
    * only the node the client talks to decides its expiry while it keeps touching.
    */
-  private void touched(List<Long> sessionIds) {
+  private void touched(List<Long> sessionIds, int nodeId) {
     long now = clock.monotonicNanos();
     for (long sessionId : sessionIds) {
       Session session = core.session(sessionId);
+      if (session != null && nodeId != 0) {
+        heldBy.put(sessionId, nodeId);
+      }
       if (session != null && deadlines.containsKey(sessionId) && !bySession.containsKey(sessionId)) {
         deadlines.put(sessionId, now + session.timeoutMs() * 1_000_000L);
       }
@@ -305,6 +331,7 @@ public final class CoordinationServer {
 
   private void sessionEnded(long sessionId) {
     deadlines.remove(sessionId);
+    heldBy.remove(sessionId);
     expiring.remove(sessionId);
     Connection connection = bySession.remove(sessionId);
     // A connection whose session ended without its own closeSession request (expiry) is cut off;
@@ -388,6 +415,14 @@ public final class CoordinationServer {
    * nodes.
    */
   public void tick() {
+    tickLocked();
+    OperatorSession session = operator;
+    if (session != null) {
+      session.keepAlive();
+    }
+  }
+
+  private void tickLocked() {
     synchronized (lock) {
       long now = clock.monotonicNanos();
       if (log.status().leadership().local()) {
@@ -450,7 +485,7 @@ public final class CoordinationServer {
   }
 
   private void proposeTouchChunk(List<Long> chunk) {
-    log.propose(NAMESPACE, Command.encode(new Command.Touch(chunk, clock.wallMillis())))
+    log.propose(NAMESPACE, Command.encode(new Command.Touch(chunk, clock.wallMillis(), log.status().nodeId())))
         .whenComplete(
             (applied, failure) -> {
               synchronized (lock) {
@@ -481,70 +516,29 @@ public final class CoordinationServer {
             });
   }
 
-  /** Facts for the four-letter words and the shell. */
-  public Stats stats() {
+  /**
+   * This node's operator session for the shell's writes (created on first call, opened on first
+   * use); replies wait at most {@code OPERATOR_TIMEOUT}.
+   */
+  public OperatorSession operatorSession() {
     synchronized (lock) {
-      List<String> described = new ArrayList<>();
-      for (Connection connection : connections.values()) {
-        described.add(
-            connection.channel.remoteIp()
-                + "["
-                + connection.id
-                + "](queued="
-                + connection.inbox.size()
-                + ",inflight="
-                + connection.inflight.size()
-                + ",sid=0x"
-                + Long.toHexString(connection.sessionId)
-                + ",to="
-                + connection.timeoutMs
-                + ")");
+      if (operator == null) {
+        operator = new OperatorSession(this, OPERATOR_TIMEOUT);
       }
-      return new Stats(
-          connections.size(),
-          core.sessions().size(),
-          core.tree().size(),
-          watches.size(),
-          core.lastZxid(),
-          new ArrayList<>(core.sessions().keySet()),
-          described,
-          mode());
+      return operator;
     }
   }
 
-  /** ZooKeeper's server state: standalone for a group of one, else leader or follower. */
-  private String mode() {
-    GroupStatus status = log.status();
-    if (status.membership().voters().size() == 1) {
-      return "standalone";
+  /** Closes the operator session if one was opened (its ephemerals go). Not under the lock. */
+  public void closeOperatorSession() {
+    OperatorSession session = operator;
+    if (session != null) {
+      session.close();
     }
-    return status.leadership().local() ? "leader" : "follower";
   }
 
   /** The configuration this server runs with. */
   public ServerConfig config() {
     return config;
   }
-
-  /**
-   * A snapshot of the server's counters.
-   *
-   * @param connections open connections on this node
-   * @param sessions live sessions in the replicated state
-   * @param znodes znodes in the tree
-   * @param watches (connection, path) watch pairs on this node
-   * @param lastZxid zxid of the last applied entry
-   * @param sessionIds ids of the live sessions
-   * @param connectionLines one line per connection, for {@code cons}
-   * @param mode leader, follower or standalone (a group of one), as in ZooKeeper's {@code srvr}
-   */
-  public record Stats(
-      int connections,
-      int sessions,
-      int znodes,
-      int watches,
-      long lastZxid,
-      List<Long> sessionIds,
-      List<String> connectionLines,
-      String mode) {}
 }

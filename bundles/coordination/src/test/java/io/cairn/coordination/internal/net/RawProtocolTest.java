@@ -243,7 +243,7 @@ class RawProtocolTest {
             "mntr", "zk_znode_count",
             "conf", "tickTime=100",
             "wchs", "Total watches:",
-            "cons", "127.0.0.1[");
+            "cons", "/127.0.0.1:");
     for (java.util.Map.Entry<String, String> word : expected.entrySet()) {
       try (Socket socket = socket()) {
         socket.getOutputStream().write(word.getKey().getBytes(StandardCharsets.US_ASCII));
