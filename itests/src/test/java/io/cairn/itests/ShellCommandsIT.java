@@ -182,12 +182,26 @@ public class ShellCommandsIT {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
-  /** Waits for {@code condition} with a deadline, polling; never a fixed sleep. */
+  /**
+   * Waits for {@code condition} with a deadline, polling; never a fixed sleep. A condition that
+   * throws counts as not yet true: right after boot the commands' bundle may not have registered
+   * them yet ("Command not found"); the last failure is reported at the deadline.
+   */
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    BooleanSupplier tolerant = condition;
+    Throwable[] last = {null};
+    condition = () -> {
+      try {
+        return tolerant.getAsBoolean();
+      } catch (RuntimeException | AssertionError e) {
+        last[0] = e;
+        return false;
+      }
+    };
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after 60 s waiting for " + what);
+        throw new AssertionError("timed out after 60 s waiting for " + what, last[0]);
       }
       java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
     }

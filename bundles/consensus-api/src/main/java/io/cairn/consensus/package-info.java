@@ -4,7 +4,7 @@
  * Implemented by the consensus bundle on Raft.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.cairn.consensus;
 
 import org.osgi.annotation.bundle.Export;

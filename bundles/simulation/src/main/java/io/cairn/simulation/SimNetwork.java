@@ -56,27 +56,35 @@ final class SimNetwork {
 
   /** Sends {@code message}; {@code deliver} runs at the receiver when (if) it arrives. */
   void send(Message message, Consumer<Message> deliver) {
+    send(message.from(), message.to(), message, deliver);
+  }
+
+  /**
+   * Sends any frame (a Raft message, or a snapshot chunk or its answer) under the same faults;
+   * {@code deliver} runs at the receiver when (if) it arrives.
+   */
+  <T> void send(int from, int to, T frame, Consumer<T> deliver) {
     sent++;
     if (random.chance(faults.dropProbability())) {
       dropped++;
       return;
     }
-    schedule(message, deliver);
+    schedule(from, to, frame, deliver);
     if (random.chance(faults.duplicateProbability())) {
-      schedule(message, deliver);
+      schedule(from, to, frame, deliver);
     }
   }
 
-  private void schedule(Message message, Consumer<Message> deliver) {
+  private <T> void schedule(int from, int to, T frame, Consumer<T> deliver) {
     long delay = random.nextLong(faults.minDelayMs(), faults.maxDelayMs() + 1);
     queue.at(
         queue.now() + delay,
         () -> {
-          if (isBlocked(message.from(), message.to())) {
+          if (isBlocked(from, to)) {
             dropped++;
             return;
           }
-          deliver.accept(message);
+          deliver.accept(frame);
         });
   }
 

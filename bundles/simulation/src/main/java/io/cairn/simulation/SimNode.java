@@ -9,6 +9,13 @@ import io.cairn.consensus.internal.core.RaftCore;
 import io.cairn.consensus.internal.core.ReadState;
 import io.cairn.consensus.internal.core.Ready;
 import io.cairn.consensus.internal.core.Snapshot;
+import io.cairn.consensus.internal.driver.SnapshotReceiver;
+import io.cairn.consensus.internal.driver.SnapshotSender;
+import io.cairn.consensus.internal.driver.SnapshotSettings;
+import io.cairn.consensus.internal.wire.SnapshotTransfer;
+import io.cairn.env.storage.SnapshotMeta;
+import io.cairn.env.storage.SnapshotStore;
+import io.cairn.storage.sim.SimSnapshotDisk;
 import io.cairn.env.RandomSource;
 import io.cairn.env.storage.LogEntry;
 import java.nio.ByteBuffer;
@@ -22,7 +29,14 @@ import java.util.List;
  * (the {@link Ready} contract), over a {@link DurableLog} with the crash fault model and the
  * {@link SimNetwork}. A crash throws away everything volatile (the core, unsynced writes, messages
  * waiting for a sync, the applied state); a restart rebuilds the core from durable state and
- * re-applies the committed log from the start. Single-threaded.
+ * re-applies the committed log from the start.
+ *
+ * <p>Snapshots travel as the production driver sends them: the leader's core asks for its snapshot
+ * to be sent, and the driver's {@link SnapshotSender} streams it in 16-byte chunks from a {@link
+ * SnapshotStore} to the follower's {@link SnapshotReceiver}, over the same faulty network; the
+ * follower's core is handed the snapshot only once it is complete and published. The store is the
+ * transfer medium of one incarnation (filled at start from the durable snapshot): the durability
+ * of snapshots is modelled by the {@link DurableLog}, as before. Single-threaded.
  */
 final class SimNode {
   /** Messages and a persistence mark waiting for the writes up to {@code writeSeq} to sync. */
@@ -42,10 +56,17 @@ final class SimNode {
   private long digest;
   private long snapshotIndex;
   private final int snapshotEvery;
+  private long snapshotsInstalled;
   private final List<ReadState> confirmedReads = new ArrayList<>();
   private final java.util.TreeMap<Integer, Long> kv = new java.util.TreeMap<>();
   private final java.util.TreeMap<Long, List<Long>> readsWaiting = new java.util.TreeMap<>();
   private boolean crashAfterNextSync;
+  /** Tiny chunks, so that even the few dozen bytes of a snapshot take several. */
+  private static final SnapshotSettings TRANSFER = new SnapshotSettings(1, 1, 0, 16, 3, 60);
+  private SnapshotStore snapshotStore;
+  private SnapshotSender snapshotSender;
+  private SnapshotReceiver snapshotReceiver;
+  private long ticks;
 
   SimNode(int id, RaftConfig config, RandomSource random, Simulator sim, int snapshotEvery) {
     this.id = id;
@@ -88,8 +109,13 @@ final class SimNode {
     lastSubmitted = 0;
     lastSyncDone = 0;
     sim.checker().onRestart(id);
+    snapshotStore = new SimSnapshotDisk().open();
+    snapshotSender = new SnapshotSender(snapshotStore, TRANSFER, sim::send);
+    snapshotReceiver = new SnapshotReceiver(snapshotStore, TRANSFER, sim::send);
+    ticks = 0;
     if (recovered.snapshot() != null) {
       restore(recovered.snapshot());
+      publish(recovered.snapshot());
     }
     scheduleTick(incarnation, sim.now() + 1 + random.nextInt(sim.tickMs()));
   }
@@ -100,6 +126,7 @@ final class SimNode {
     }
     durable.crash();
     core = null;
+    snapshotStore.close();
     waiting.clear();
     crashAfterNextSync = false;
     incarnation++;
@@ -146,6 +173,62 @@ final class SimNode {
     drain();
   }
 
+  /** A snapshot chunk (follower) or its answer (leader), as the production driver handles it. */
+  void deliver(SnapshotTransfer transfer) {
+    if (core == null) {
+      return;
+    }
+    if (transfer instanceof SnapshotTransfer.Ack ack) {
+      if (core.role() == io.cairn.consensus.internal.core.Role.LEADER) {
+        snapshotSender.onAck(ack, ticks);
+      }
+    } else {
+      Message.InstallSnapshot complete =
+          snapshotReceiver.onChunk((SnapshotTransfer.Chunk) transfer, core, ticks);
+      if (complete != null) {
+        core.step(withBytes(complete));
+      }
+    }
+    drain();
+  }
+
+  /**
+   * The receiver hands the core a snapshot without bytes (they are in the store). Published: the
+   * core will install it, so give it the bytes the simulated state machine restores from. Not
+   * published: the core must not install it (restoring empty bytes would fail the run).
+   */
+  private Message.InstallSnapshot withBytes(Message.InstallSnapshot complete) {
+    Snapshot offered = complete.snapshot();
+    SnapshotMeta latest = snapshotStore.latest().orElse(null);
+    if (latest == null || latest.lastIndex() != offered.index()
+        || latest.lastTerm() != offered.term()) {
+      return complete;
+    }
+    byte[] bytes = snapshotStore.read(latest, 0, (int) latest.sizeBytes() + 1);
+    return new Message.InstallSnapshot(complete.from(), complete.to(), complete.term(),
+        new Snapshot(offered.index(), offered.term(), offered.configuration(), bytes));
+  }
+
+  /** Routes a core message: a snapshot to send goes through the chunking sender. */
+  private void send(Message message) {
+    if (message instanceof Message.InstallSnapshot install) {
+      snapshotSender.start(install, snapshotStore.latest().orElse(null), ticks);
+      return;
+    }
+    sim.send(message);
+  }
+
+  /** Makes {@code snapshot} the store's latest (the transfer source), unless it has a newer one. */
+  private void publish(Snapshot snapshot) {
+    SnapshotMeta latest = snapshotStore.latest().orElse(null);
+    if (latest != null && latest.lastIndex() >= snapshot.index()) {
+      return;
+    }
+    SnapshotStore.SnapshotWriter writer = snapshotStore.begin(snapshot.index(), snapshot.term());
+    writer.write(snapshot.data());
+    writer.publish();
+  }
+
   private void scheduleTick(int forIncarnation, long at) {
     sim.queue().at(
         at,
@@ -153,6 +236,9 @@ final class SimNode {
           if (incarnation != forIncarnation) {
             return;
           }
+          ticks++;
+          snapshotSender.tick(ticks);
+          snapshotReceiver.tick(ticks);
           core.tick();
           drain();
           scheduleTick(forIncarnation, sim.now() + sim.tickMs());
@@ -165,9 +251,13 @@ final class SimNode {
       Ready ready = core.ready();
       if (ready.softState() != null) {
         sim.checker().onSoftState(this, ready.softState());
+        if (ready.softState().role() != io.cairn.consensus.internal.core.Role.LEADER) {
+          snapshotSender.clear();
+        }
       }
-      ready.sendNow().forEach(sim::send);
+      ready.sendNow().forEach(this::send);
       if (ready.snapshot() != null) {
+        snapshotsInstalled++;
         lastSubmitted = durable.submitSnapshot(ready.snapshot());
         restore(ready.snapshot());
       }
@@ -195,7 +285,7 @@ final class SimNode {
       sim.queue().at(sim.now() + sim.diskDelayMs(), () -> onSynced(forIncarnation, seq));
     }
     if (lastSubmitted == lastSyncDone) {
-      ready.sendAfterPersist().forEach(sim::send);
+      ready.sendAfterPersist().forEach(this::send);
       return;
     }
     waiting.addLast(
@@ -216,7 +306,7 @@ final class SimNode {
     }
     while (!waiting.isEmpty() && waiting.peekFirst().writeSeq() <= seq) {
       Waiting done = waiting.removeFirst();
-      done.messages().forEach(sim::send);
+      done.messages().forEach(this::send);
       core.onPersisted(done.index(), done.term());
     }
     drain();
@@ -281,6 +371,7 @@ final class SimNode {
     Snapshot snapshot =
         core.compact(appliedIndex, snapshotData());
     durable.compact(snapshot);
+    publish(snapshot);
     snapshotIndex = appliedIndex;
   }
 
@@ -295,5 +386,10 @@ final class SimNode {
 
   long appliedIndex() {
     return appliedIndex;
+  }
+
+  /** Snapshots this node installed from a leader, over all its restarts. */
+  long snapshotsInstalled() {
+    return snapshotsInstalled;
   }
 }

@@ -1,6 +1,7 @@
 package io.cairn.simulation;
 
 import io.cairn.consensus.internal.core.Message;
+import io.cairn.consensus.internal.wire.SnapshotTransfer;
 import io.cairn.consensus.internal.core.ProposeResult;
 import io.cairn.consensus.internal.core.RaftConfig;
 import io.cairn.consensus.internal.core.RaftCore;
@@ -421,6 +422,11 @@ public final class Simulator {
     return checker.committedCount();
   }
 
+  /** Snapshots installed from a leader (InstallSnapshot, Raft §7) on every node of the run. */
+  public long snapshotsInstalled() {
+    return nodes.values().stream().mapToLong(SimNode::snapshotsInstalled).sum();
+  }
+
   public long elections() {
     return checker.elections();
   }
@@ -480,6 +486,12 @@ public final class Simulator {
       return random.nextLong(1, 60);
     }
     return random.nextLong(1, parameters.maxDiskDelayMs() + 1);
+  }
+
+  /** Sends a chunk of a snapshot transfer, or its answer, under the network's faults. */
+  void send(SnapshotTransfer transfer) {
+    network.send(transfer.from(), transfer.to(), transfer,
+        delivered -> nodes.get(delivered.to()).deliver(delivered));
   }
 
   void send(Message message) {

@@ -331,15 +331,33 @@ public final class RaftCore {
    * snapshot with its term and configuration filled in, for the driver to publish durably.
    */
   public Snapshot compact(long index, byte[] data) {
+    return compact(index, index, data);
+  }
+
+  /**
+   * As {@link #compact(long, byte[])}, but keeps the entries after {@code compactThrough} (at most
+   * {@code index}) in the log: a trailing margin, so that a follower only slightly behind still
+   * catches up by appends instead of the whole snapshot.
+   */
+  public Snapshot compact(long index, long compactThrough, byte[] data) {
     Check.argument(
         index <= log.applied(), "snapshot %s beyond applied %s", index, log.applied());
+    Check.argument(
+        compactThrough <= index, "compaction through %s beyond snapshot %s", compactThrough, index);
     if (snapshot != null && index <= snapshot.index()) {
       return snapshot;
     }
     Snapshot published = new Snapshot(index, log.term(index), configurationAt(index), data);
-    log.compact(index);
+    if (compactThrough >= log.firstIndex()) {
+      log.compact(compactThrough);
+    }
     snapshot = published;
     return published;
+  }
+
+  /** The latest snapshot this core knows (taken here or installed from the leader), or null. */
+  public Snapshot snapshot() {
+    return snapshot;
   }
 
   /** Completion: the write of a {@link Ready} ending at (index, term) is durable. */
@@ -687,8 +705,14 @@ public final class RaftCore {
     }
   }
 
-  /** The configuration in effect at {@code index} (for a snapshot taken there). */
-  private Configuration configurationAt(long index) {
+  /**
+   * The configuration in effect at {@code index} (for a snapshot taken there); {@code index} must
+   * be at or after the compaction point.
+   */
+  public Configuration configurationAt(long index) {
+    Check.argument(
+        index >= log.firstIndex() - 1, "configuration at %s is compacted away (first index %s)",
+        index, log.firstIndex());
     long at = lastConfigurationIndex(index);
     return at > 0 ? EntryKind.configuration(log.entry(at)) : baseConfiguration();
   }

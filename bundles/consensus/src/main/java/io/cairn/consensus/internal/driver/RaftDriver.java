@@ -2,6 +2,7 @@ package io.cairn.consensus.internal.driver;
 
 import io.cairn.consensus.Applied;
 import io.cairn.consensus.ConsensusUnavailableException;
+import io.cairn.consensus.FollowerProgress;
 import io.cairn.consensus.GroupStatus;
 import io.cairn.consensus.Leadership;
 import io.cairn.consensus.LeadershipListener;
@@ -10,8 +11,8 @@ import io.cairn.consensus.Membership;
 import io.cairn.consensus.NotLeaderException;
 import io.cairn.consensus.ReplicatedLog;
 import io.cairn.consensus.internal.core.Configuration;
-import io.cairn.consensus.internal.core.DurableState;
 import io.cairn.consensus.internal.core.EntryKind;
+import io.cairn.consensus.internal.core.FollowerStatus;
 import io.cairn.consensus.internal.core.Message;
 import io.cairn.consensus.internal.core.ProposeResult;
 import io.cairn.consensus.internal.core.RaftConfig;
@@ -19,17 +20,22 @@ import io.cairn.consensus.internal.core.RaftCore;
 import io.cairn.consensus.internal.core.ReadState;
 import io.cairn.consensus.internal.core.Ready;
 import io.cairn.consensus.internal.core.Role;
+import io.cairn.consensus.internal.core.Snapshot;
 import io.cairn.consensus.internal.core.SoftState;
 import io.cairn.consensus.internal.wire.Forward;
 import io.cairn.consensus.internal.wire.Frame;
 import io.cairn.consensus.internal.wire.MalformedMessageException;
 import io.cairn.consensus.internal.wire.RaftCodec;
+import io.cairn.consensus.internal.wire.SnapshotTransfer;
 import io.cairn.consensus.spi.StateMachine;
 import io.cairn.env.Check;
 import io.cairn.env.RandomSource;
 import io.cairn.env.Transport;
 import io.cairn.env.storage.LogEntry;
 import io.cairn.env.storage.LogStorage;
+import io.cairn.env.storage.SnapshotStore;
+import io.cairn.env.storage.StorageException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -71,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * A refusal because the receiver was not the leader is retried once on the leader known then.
  * In-flight forwards are bounded and time out ({@link ForwardingLimits}).
  *
- * <p>Not yet: snapshots through {@code SnapshotStore} (the core supports them), leader leases.
+ * <p>Snapshots, log compaction and chunked InstallSnapshot (Raft §7) are the {@link
+ * SnapshotKeeper}'s; this class calls it after applying, on ticks and for transfer frames.
+ *
+ * <p>Not yet: leader leases.
  */
 public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftDriver.class);
@@ -93,11 +102,30 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   private record Waiting(long writeSeq, List<Message> messages, long index, long term) {}
 
-  private record PendingChange(
-      long index, long term, Membership target, CompletableFuture<Membership> future) {}
+  /**
+   * Everything a driver is started with.
+   *
+   * @param config the core's parameters
+   * @param random this node's seeded source
+   * @param storage the group's log
+   * @param snapshots the group's snapshot store, or null to never snapshot nor compact
+   * @param transport the network
+   * @param machines the state machines known at start (more may come later)
+   * @param tick the tick interval
+   * @param limits bounds on forwarding
+   * @param snapshotSettings when to snapshot and how to send snapshots
+   */
+  public record Setup(
+      RaftConfig config, RandomSource random, LogStorage storage, SnapshotStore snapshots,
+      Transport transport, Map<String, StateMachine> machines, Duration tick,
+      ForwardingLimits limits, SnapshotSettings snapshotSettings) {}
 
   private final RaftCore core;
   private final LogStorage storage;
+  /** Null when the group has no snapshot store (it never snapshots nor compacts). */
+  private final SnapshotKeeper snapshots;
+  /** The highest commit index submitted to storage (durable or not). */
+  private long submittedCommit;
   private final Transport transport;
   /** Touched on the loop only. */
   private final Map<String, StateMachine> machines = new HashMap<>();
@@ -118,7 +146,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private long ticks;
   private long appliedTerm;
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
-  private PendingChange pendingChange;
+  private final MembershipChange membershipChange = new MembershipChange();
   private long writesSubmitted;
   private long writesDone;
   private long nextReadId;
@@ -126,14 +154,16 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private volatile GroupStatus status;
   private volatile boolean failed;
 
-  private RaftDriver(
-      RaftCore core, LogStorage storage, Transport transport, Map<String, StateMachine> machines,
-      ForwardingLimits limits) {
+  private RaftDriver(RaftCore core, Setup setup) {
     this.core = core;
-    this.limits = limits;
-    this.storage = storage;
-    this.transport = transport;
-    this.machines.putAll(machines);
+    this.limits = setup.limits();
+    this.storage = setup.storage();
+    this.transport = setup.transport();
+    this.snapshots = setup.snapshots() == null ? null
+        : new SnapshotKeeper(core, setup.storage(), setup.snapshots(), setup.snapshotSettings(),
+            this::send, this::failFromAnyThread);
+    this.machines.putAll(setup.machines());
+    this.submittedCommit = setup.storage().hardState().commitIndex();
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -159,17 +189,35 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   public static RaftDriver start(
       RaftConfig config, RandomSource random, LogStorage storage, Transport transport,
       Map<String, StateMachine> machines, Duration tick, ForwardingLimits limits) {
-    List<LogEntry> entries =
-        storage.lastIndex() < storage.firstIndex()
-            ? List.of()
-            : storage.read(storage.firstIndex(), storage.lastIndex() + 1, Long.MAX_VALUE);
-    DurableState durable = new DurableState(storage.hardState(), null, entries);
-    RaftDriver driver =
-        new RaftDriver(new RaftCore(config, random, durable), storage, transport, machines, limits);
-    transport.setReceiver(driver::onMessage);
-    long tickMs = tick.toMillis();
+    return start(new Setup(config, random, storage, null, transport, machines, tick, limits,
+        SnapshotSettings.defaults()));
+  }
+
+  /**
+   * Recovers the node from its log and latest snapshot (the given machines are restored from it,
+   * then replayed the log after it), connects it to the transport and starts ticking.
+   */
+  public static RaftDriver start(Setup setup) {
+    SnapshotRecovery.Recovered recovered = SnapshotRecovery.recover(
+        setup.storage(), setup.snapshots(), setup.snapshotSettings().chunkBytes());
+    RaftDriver driver = new RaftDriver(
+        new RaftCore(setup.config(), setup.random(), recovered.durable()), setup);
+    if (recovered.meta() != null) {
+      try {
+        driver.snapshots.restore(recovered.meta(), driver.machines);
+        driver.applied = recovered.meta().lastIndex();
+        driver.appliedTerm = recovered.meta().lastTerm();
+        driver.updateStatus();
+      } catch (RuntimeException e) {
+        driver.loop.shutdownNow();
+        throw e;
+      }
+    }
+    setup.transport().setReceiver(driver::onMessage);
+    long tickMs = setup.tick().toMillis();
     driver.loop.scheduleAtFixedRate(driver::onTick, tickMs, tickMs, TimeUnit.MILLISECONDS);
-    LOG.info("raft group started node={} lastIndex={}", config.nodeId(), storage.lastIndex());
+    LOG.info("raft group started node={} snapshotIndex={} lastIndex={}", setup.config().nodeId(),
+        driver.snapshotIndex(), setup.storage().lastIndex());
     return driver;
   }
 
@@ -272,19 +320,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   @Override
   public CompletionStage<Membership> changeMembership(Membership target) {
     CompletableFuture<Membership> future = new CompletableFuture<>();
-    submit(future, () -> {
-      ProposeResult result = core.proposeConfiguration(target.voters(), target.learners());
-      if (result.rejection() == ProposeResult.Rejection.NOT_LEADER) {
-        future.completeExceptionally(new NotLeaderException(core.nodeId(), result.leaderHint()));
-        return;
-      }
-      if (!result.accepted()) {
-        future.completeExceptionally(new IllegalStateException(
-            "membership change to " + target + " refused: " + result.rejection()));
-        return;
-      }
-      pendingChange = new PendingChange(result.index(), result.term(), target, future);
-    });
+    submit(future, () -> membershipChange.start(core, target, future));
     return future;
   }
 
@@ -305,15 +341,23 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
    * path for a bundle installed or updated at run time. On the loop, every committed entry of that
    * namespace applied so far is read back from storage and applied to {@code machine}, in order,
    * before it receives live entries; entries committed while a namespace had no machine are thus
-   * never lost. {@code machine} must be empty. Until the driver compacts its log (snapshots are not
-   * wired into the driver yet) the whole history is in storage.
+   * never lost. {@code machine} must be empty. Once the log is compacted, the machine is first
+   * restored from its namespace's section of the latest snapshot and replayed the entries after it.
    */
   public void addStateMachine(StateMachine machine) {
     loop.execute(() -> {
-      long replayed = replay(machine);
+      long replayed;
+      try {
+        replayed = replay(machine);
+      } catch (IOException | RuntimeException e) {
+        // Its entries wait in the log (and snapshots wait for it); the rest of the group goes on.
+        LOG.error("state machine not added namespace={}: restoring it from the snapshot through {} "
+            + "failed; update or restart its bundle", machine.namespace(), snapshotIndex(), e);
+        return;
+      }
       machines.put(machine.namespace(), machine);
-      LOG.info("state machine added namespace={} replayedEntries={} appliedIndex={}",
-          machine.namespace(), replayed, applied);
+      LOG.info("state machine added namespace={} snapshotIndex={} replayedEntries={} "
+          + "appliedIndex={}", machine.namespace(), snapshotIndex(), replayed, applied);
     });
   }
 
@@ -326,9 +370,9 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     });
   }
 
-  private long replay(StateMachine machine) {
+  private long replay(StateMachine machine) throws IOException {
     long replayed = 0;
-    long next = storage.firstIndex();
+    long next = snapshots == null ? storage.firstIndex() : snapshots.restoreLate(machine);
     while (next <= applied) {
       List<LogEntry> batch = storage.read(next, applied + 1, 4L << 20);
       Check.state(!batch.isEmpty(), "log has no entry %s though %s is applied", next, applied);
@@ -350,7 +394,12 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   @Override
   public void close() {
     try {
-      loop.execute(() -> failAll(new ConsensusUnavailableException("raft group closed", null)));
+      loop.execute(() -> {
+        failAll(new ConsensusUnavailableException("raft group closed", null));
+        if (snapshots != null) {
+          snapshots.close();
+        }
+      });
     } catch (RejectedExecutionException e) {
       LOG.debug("raft group already stopped node={}", core.nodeId());
     }
@@ -378,6 +427,74 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       future.completeExceptionally(new ConsensusUnavailableException("raft group stopped", e));
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** The last index of the snapshot the core is based on, or 0. */
+  long snapshotIndex() {
+    return snapshots == null ? 0 : snapshots.index();
+  }
+
+  /**
+   * The core accepted a snapshot from the leader: the keeper empties the log up to it and
+   * restores the machines; proposals it covers have an unknown outcome here.
+   */
+  private void installSnapshot(Snapshot snapshot) {
+    try {
+      snapshots.install(snapshot, submittedCommit, machines, this::trackWrite);
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    applied = snapshot.index();
+    appliedTerm = Math.max(appliedTerm, snapshot.term());
+    membershipChange.onSnapshotInstalled(snapshot.index());
+    var iterator = proposals.entrySet().iterator();
+    while (iterator.hasNext()) {
+      var pending = iterator.next();
+      if (pending.getKey() <= snapshot.index()) {
+        iterator.remove();
+        settled(pending.getValue());
+        pending.getValue().future().completeExceptionally(new LeadershipLostException(
+            "entry " + pending.getKey() + " was covered by a snapshot from the leader; its "
+                + "outcome is unknown here"));
+      }
+    }
+    releaseReads();
+  }
+
+  private void maybeSnapshot() {
+    if (snapshots == null || failed) {
+      return;
+    }
+    try {
+      snapshots.maybeTake(applied, machines);
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /** A snapshot chunk (follower) or its acknowledgement (leader). */
+  private void onTransfer(SnapshotTransfer transfer) {
+    if (snapshots == null) {
+      LOG.warn("dropped a snapshot transfer node={} from={}: this node has no snapshot store",
+          core.nodeId(), transfer.from());
+      return;
+    }
+    Message.InstallSnapshot complete = snapshots.onTransfer(transfer, ticks);
+    if (complete != null) {
+      core.step(complete);
+    }
+  }
+
+  /** A storage failure reported on another thread: stop the group on the loop. */
+  private void failFromAnyThread(Throwable error) {
+    try {
+      loop.execute(() -> fail(error));
+    } catch (RejectedExecutionException e) {
+      LOG.debug("raft group already stopped node={}: {}", core.nodeId(), error.getMessage());
     }
   }
 
@@ -599,6 +716,9 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     if (!failed) {
       ticks++;
       expireForwards();
+      if (snapshots != null) {
+        snapshots.tick(ticks);
+      }
       core.tick();
       drain();
     }
@@ -621,12 +741,18 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     try {
       loop.execute(() -> {
         if (!failed) {
-          if (frame.rpc() != null) {
-            core.step(frame.rpc());
-          } else {
-            onForward(frame.forward());
+          try {
+            if (frame.rpc() != null) {
+              core.step(frame.rpc());
+            } else if (frame.forward() != null) {
+              onForward(frame.forward());
+            } else {
+              onTransfer(frame.transfer());
+            }
+            drain();
+          } catch (StorageException e) {
+            fail(e);
           }
-          drain();
         }
       });
     } catch (RejectedExecutionException e) {
@@ -643,6 +769,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       ready.sendNow().forEach(this::send);
       persist(ready);
       apply(ready.committedEntries());
+      maybeSnapshot();
       ready.readStates().forEach(this::onReadState);
       for (long id : ready.failedReads()) {
         RemoteRead remote = remoteReads.remove(id);
@@ -660,7 +787,18 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   }
 
   private void send(Message message) {
+    if (message instanceof Message.InstallSnapshot install) {
+      // The core's snapshot has no bytes here: they are streamed from the store in chunks.
+      if (snapshots != null) {
+        snapshots.send(install, ticks);
+      }
+      return;
+    }
     transport.send(message.to(), RaftCodec.encode(message));
+  }
+
+  private void send(SnapshotTransfer transfer) {
+    transport.send(transfer.to(), RaftCodec.encode(transfer));
   }
 
   private void send(Forward forward) {
@@ -669,18 +807,16 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   private void persist(Ready ready) {
     if (ready.snapshot() != null) {
-      fail(new IllegalStateException("snapshot install is not wired to SnapshotStore yet"));
-      return;
+      installSnapshot(ready.snapshot());
+      if (failed) {
+        return;
+      }
     }
     if (ready.write() != null) {
-      long seq = ++writesSubmitted;
-      storage.write(ready.write()).whenComplete((lastIndex, error) -> {
-        try {
-          loop.execute(() -> onWritten(seq, error));
-        } catch (RejectedExecutionException e) {
-          LOG.debug("raft group stopped before write {} completed", seq);
-        }
-      });
+      if (ready.write().hardState() != null) {
+        submittedCommit = Math.max(submittedCommit, ready.write().hardState().commitIndex());
+      }
+      trackWrite(storage.write(ready.write()));
     }
     if (writesSubmitted == writesDone) {
       ready.sendAfterPersist().forEach(this::send);
@@ -688,6 +824,18 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     waiting.addLast(
         new Waiting(writesSubmitted, ready.sendAfterPersist(), ready.persistIndex(), ready.persistTerm()));
+  }
+
+  /** Counts a storage change among the writes that later messages wait for. */
+  private void trackWrite(java.util.concurrent.CompletionStage<?> stage) {
+    long seq = ++writesSubmitted;
+    stage.whenComplete((result, error) -> {
+      try {
+        loop.execute(() -> onWritten(seq, error));
+      } catch (RejectedExecutionException e) {
+        LOG.debug("raft group stopped before write {} completed", seq);
+      }
+    });
   }
 
   /** A write is durable (LogStorage completes in submission order): release what waited. */
@@ -708,8 +856,10 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private void apply(List<LogEntry> entries) {
     for (LogEntry entry : entries) {
       byte[] result = new byte[0];
+      String namespace = null;
       if (EntryKind.of(entry) == EntryKind.COMMAND) {
         CommandFrame frame = CommandFrame.decode(EntryKind.data(entry));
+        namespace = frame.namespace();
         StateMachine machine = machines.get(frame.namespace());
         if (machine != null) {
           result = machine.apply(entry.index(), frame.command());
@@ -718,40 +868,25 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
           LOG.debug("no state machine for namespace={} index={}; kept for replay",
               frame.namespace(), entry.index());
         }
-      } else if (EntryKind.of(entry) == EntryKind.CONFIGURATION) {
-        settleMembershipChange(entry);
       }
+      membershipChange.onApplied(entry);
       applied = entry.index();
+      if (snapshots != null) {
+        snapshots.onApplied(entry, namespace);
+      }
       completeProposal(entry, result);
       if (entry.term() > appliedTerm) {
         appliedTerm = entry.term();
         failProposalsOlderThan(entry);
       }
     }
+    releaseReads();
+  }
+
+  private void releaseReads() {
     while (!readsWaitingForApply.isEmpty() && readsWaitingForApply.firstKey() <= applied) {
       long index = readsWaitingForApply.firstKey();
       readsWaitingForApply.pollFirstEntry().getValue().forEach(read -> read.complete(index));
-    }
-  }
-
-  /**
-   * A membership change completes when the final configuration (not the joint one) is applied;
-   * it failed if another entry took the place of its joint configuration (Raft §6).
-   */
-  private void settleMembershipChange(LogEntry entry) {
-    PendingChange change = pendingChange;
-    if (change == null) {
-      return;
-    }
-    Configuration configuration = EntryKind.configuration(entry);
-    if (entry.index() == change.index() && entry.term() != change.term()) {
-      pendingChange = null;
-      change.future().completeExceptionally(new LeadershipLostException(
-          "membership change at " + change.index() + " was replaced by term " + entry.term()));
-    } else if (entry.index() > change.index() && !configuration.joint()
-        && configuration.voters().equals(change.target().voters())) {
-      pendingChange = null;
-      change.future().complete(change.target());
     }
   }
 
@@ -817,6 +952,9 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     LOG.info("raft role node={} term={} leader={} role={}",
         core.nodeId(), soft.term(), soft.leaderId(), soft.role());
     failForwardsNotTo(soft.leaderId(), soft.term());
+    if (snapshots != null && soft.role() != Role.LEADER) {
+      snapshots.stoppedLeading();
+    }
     Leadership leadership =
         new Leadership(soft.term(), soft.leaderId(), soft.role() == Role.LEADER);
     for (LeadershipListener listener : listeners) {
@@ -826,11 +964,18 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   private void updateStatus() {
     Configuration configuration = core.configuration();
+    List<FollowerProgress> followers = new ArrayList<>();
+    for (FollowerStatus follower : core.followers()) {
+      followers.add(new FollowerProgress(follower.nodeId(), follower.matchIndex(),
+          Math.max(0, core.lastIndex() - follower.matchIndex()), follower.state(),
+          follower.recentlyActive()));
+    }
     status = new GroupStatus(
         core.nodeId(),
         new Leadership(core.term(), core.leaderId(), core.role() == Role.LEADER),
         core.commitIndex(), applied,
-        new Membership(configuration.allVoters(), configuration.learners()));
+        new Membership(configuration.allVoters(), configuration.learners()), snapshotIndex(),
+        followers);
   }
 
   /** Storage failed: stop the group, never continue on unknown state (STYLE.md §5). */
@@ -845,10 +990,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   }
 
   private void failAll(RuntimeException error) {
-    if (pendingChange != null) {
-      pendingChange.future().completeExceptionally(error);
-      pendingChange = null;
-    }
+    membershipChange.failAll(error);
     proposals.values().forEach(p -> p.future().completeExceptionally(error));
     proposals.clear();
     forwardedWaitingForApply = 0;

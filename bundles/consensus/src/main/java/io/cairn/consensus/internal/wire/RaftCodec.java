@@ -18,6 +18,7 @@ import io.cairn.proto.raft.Entry;
 import io.cairn.proto.raft.ForwardError;
 import io.cairn.proto.raft.ForwardedProposal;
 import io.cairn.proto.raft.ForwardedProposalResult;
+import io.cairn.proto.raft.InstallSnapshotResponse;
 import io.cairn.proto.raft.RaftMessage;
 import io.cairn.proto.raft.ReadIndexRequest;
 import io.cairn.proto.raft.ReadIndexResponse;
@@ -106,12 +107,38 @@ public final class RaftCodec {
     return frame.build().toByteArray();
   }
 
+  /** Serializes one chunk of a snapshot transfer, or its acknowledgement. */
+  public static byte[] encode(SnapshotTransfer transfer) {
+    RaftMessage.Builder frame =
+        RaftMessage.newBuilder().setFrom(transfer.from()).setTo(transfer.to());
+    if (transfer instanceof SnapshotTransfer.Chunk m) {
+      frame.setInstallSnapshot(
+          io.cairn.proto.raft.InstallSnapshot.newBuilder().setTerm(m.term())
+              .setLastIncludedIndex(m.index()).setLastIncludedTerm(m.snapshotTerm())
+              .setOffset(m.offset()).setData(ByteString.copyFrom(m.data())).setDone(m.done())
+              .addAllVoters(m.configuration().voters())
+              .addAllOutgoingVoters(m.configuration().outgoing())
+              .addAllLearners(m.configuration().learners()));
+    } else if (transfer instanceof SnapshotTransfer.Ack m) {
+      frame.setInstallSnapshotResponse(
+          InstallSnapshotResponse.newBuilder().setTerm(m.term()).setNextOffset(m.nextOffset())
+              .setDone(m.done()).setLastIncludedIndex(m.index()));
+    }
+    return frame.build().toByteArray();
+  }
+
   /** Parses and validates one frame body that must hold a Raft RPC. */
   public static Message decode(byte[] bytes) throws MalformedMessageException {
     Frame frame = decodeFrame(bytes);
+    if (frame.transfer() instanceof SnapshotTransfer.Chunk chunk && chunk.offset() == 0
+        && chunk.done()) {
+      // A whole snapshot in one frame, as encode(InstallSnapshot) writes it.
+      return new InstallSnapshot(chunk.from(), chunk.to(), chunk.term(), new Snapshot(
+          chunk.index(), chunk.snapshotTerm(), chunk.configuration(), chunk.data()));
+    }
     if (frame.rpc() == null) {
       throw new MalformedMessageException(
-          "frame from node " + frame.from() + " holds a forward, not a Raft RPC");
+          "frame from node " + frame.from() + " holds no Raft RPC");
     }
     return frame.rpc();
   }
@@ -130,8 +157,21 @@ public final class RaftCodec {
       throw new MalformedMessageException("bad node ids from=" + from + " to=" + to);
     }
     try {
-      Forward forward = decodeForward(frame, from, to);
-      return forward != null ? new Frame(null, forward) : new Frame(decodeBody(frame, from, to), null);
+      switch (frame.getBodyCase()) {
+        case INSTALL_SNAPSHOT -> {
+          return new Frame(null, null, decodeChunk(frame.getInstallSnapshot(), from, to));
+        }
+        case INSTALL_SNAPSHOT_RESPONSE -> {
+          InstallSnapshotResponse m = frame.getInstallSnapshotResponse();
+          return new Frame(null, null, new SnapshotTransfer.Ack(
+              from, to, m.getTerm(), m.getLastIncludedIndex(), m.getNextOffset(), m.getDone()));
+        }
+        default -> {
+          Forward forward = decodeForward(frame, from, to);
+          return forward != null
+              ? new Frame(null, forward) : new Frame(decodeBody(frame, from, to), null);
+        }
+      }
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException(
           "invalid " + frame.getBodyCase() + " from node " + from + ": " + e.getMessage(), e);
@@ -206,27 +246,22 @@ public final class RaftCodec {
             from, to, m.getTerm(), m.getSuccess(), m.getMatchIndex(), m.getRejectedIndex(),
             m.getRejectHint(), m.getReadContext());
       }
-      case INSTALL_SNAPSHOT -> {
-        io.cairn.proto.raft.InstallSnapshot m = frame.getInstallSnapshot();
-        if (m.getOffset() != 0 || !m.getDone()) {
-          throw new MalformedMessageException(
-              "snapshot chunks must be reassembled by the transport before decoding");
-        }
-        Configuration configuration =
-            new Configuration(
-                Set.copyOf(m.getVotersList()), Set.copyOf(m.getOutgoingVotersList()),
-                Set.copyOf(m.getLearnersList()));
-        Snapshot snapshot =
-            new Snapshot(
-                m.getLastIncludedIndex(), m.getLastIncludedTerm(), configuration,
-                m.getData().toByteArray());
-        return new InstallSnapshot(from, to, m.getTerm(), snapshot);
-      }
       case TIMEOUT_NOW -> {
         return new TimeoutNow(from, to, frame.getTimeoutNow().getTerm());
       }
       default -> throw new MalformedMessageException("frame from node " + from + " has no body");
     }
+  }
+
+  private static SnapshotTransfer.Chunk decodeChunk(
+      io.cairn.proto.raft.InstallSnapshot m, int from, int to) {
+    Configuration configuration =
+        new Configuration(
+            Set.copyOf(m.getVotersList()), Set.copyOf(m.getOutgoingVotersList()),
+            Set.copyOf(m.getLearnersList()));
+    return new SnapshotTransfer.Chunk(
+        from, to, m.getTerm(), m.getLastIncludedIndex(), m.getLastIncludedTerm(), configuration,
+        m.getOffset(), m.getData().toByteArray(), m.getDone());
   }
 
   private static AppendRequest decodeAppend(AppendEntries m, int from, int to)

@@ -225,4 +225,39 @@ class RaftCoreTest {
     node.step(new VoteRequest(2, 1, 4, 2, 4, false, false));
     assertFalse(messagesOf(node.ready(), VoteResponse.class).get(0).granted(), "voted for 3");
   }
+
+  @Test
+  void aTrailingMarginLetsASlightlyLateFollowerCatchUpByAppends() {
+    TestCluster cluster = new TestCluster(3);
+    cluster.elect(1);
+    cluster.isolate(3);
+    RaftCore leader = cluster.node(1);
+    for (int i = 0; i < 10; i++) {
+      leader.propose(new byte[] {(byte) i});
+      cluster.settle();
+    }
+    long applied = leader.appliedIndex();
+    long behind = cluster.node(3).lastIndex();
+    // Raft §7 with a margin: the snapshot covers everything applied, the log keeps 3 more.
+    Snapshot snapshot = leader.compact(applied, applied - 3, new byte[] {42});
+    assertEquals(applied, snapshot.index());
+    assertEquals(applied - 2, leader.firstIndex());
+    assertEquals(snapshot, leader.snapshot());
+    assertTrue(behind < applied - 3, "node 3 is behind the margin");
+    cluster.heal();
+    cluster.tickAll(3);
+    assertEquals(leader.commitIndex(), cluster.node(3).commitIndex());
+    assertEquals(applied, cluster.node(3).firstIndex() - 1, "node 3 got the snapshot");
+
+    cluster.isolate(2);
+    leader.propose(new byte[] {77});
+    cluster.settle();
+    long before = cluster.node(2).lastIndex();
+    Snapshot next = leader.compact(leader.appliedIndex(), before, new byte[] {43});
+    assertTrue(next.index() > before, "the snapshot is beyond node 2");
+    cluster.heal();
+    cluster.tickAll(3);
+    assertEquals(leader.commitIndex(), cluster.node(2).commitIndex());
+    assertEquals(1, cluster.node(2).firstIndex(), "node 2 caught up by appends, no snapshot");
+  }
 }

@@ -282,6 +282,56 @@ class RaftDriverTest {
   }
 
   @Test
+  void aRemovedVoterComesBackAsALearnerThenAVoter() throws Exception {
+    startGroup();
+    int self = awaitLeader().status().nodeId();
+    int gone = self == 3 ? 2 : 3;
+    Set<Integer> rest = new java.util.TreeSet<>(Set.of(1, 2, 3));
+    rest.remove(gone);
+    // What cluster:remove, cluster:add --learner and cluster:add run: one change at a time.
+    change(Membership.ofVoters(rest));
+    change(new Membership(rest, Set.of(gone)));
+    change(Membership.ofVoters(Set.of(1, 2, 3)));
+    RaftDriver leader = leaderNow();
+    assertEquals(Set.of(1, 2, 3), leader.status().membership().voters());
+    assertEquals(Set.of(), leader.status().membership().learners());
+  }
+
+  /** The driver that leads now (listeners see the current leadership first). */
+  private RaftDriver leaderNow() throws Exception {
+    await(() -> drivers.stream().anyMatch(d -> d.status().leadership().local()), "a leader");
+    return drivers.stream().filter(d -> d.status().leadership().local()).findFirst()
+        .orElseGet(() -> drivers.get(0));
+  }
+
+  /**
+   * Changes the membership through whoever leads, as an operator would: a refusal or a lost
+   * outcome because leadership moved (possible on a loaded machine) is retried once a leader is
+   * known again, unless the change is already in effect.
+   */
+  private void change(Membership target) throws Exception {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      RaftDriver leader = leaderNow();
+      Membership now = leader.status().membership();
+      if (now.equals(target)) {
+        return;
+      }
+      try {
+        assertEquals(target,
+            leader.changeMembership(target).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof NotLeaderException
+            || e.getCause() instanceof LeadershipLostException
+            || e.getCause() instanceof IllegalStateException)) {
+          throw e;
+        }
+      }
+    }
+    throw new AssertionError("membership never became " + target);
+  }
+
+  @Test
   void aStateMachineAddedLaterIsReplayedTheCommittedLogThenFollowsLiveEntries() throws Exception {
     startGroup();
     RaftDriver leader = awaitLeader();

@@ -1,0 +1,236 @@
+package io.cairn.consensus.internal.driver;
+
+import io.cairn.consensus.internal.core.Message.InstallSnapshot;
+import io.cairn.consensus.internal.core.RaftCore;
+import io.cairn.consensus.internal.core.Role;
+import io.cairn.consensus.internal.core.Snapshot;
+import io.cairn.consensus.internal.wire.SnapshotTransfer;
+import io.cairn.consensus.spi.StateMachine;
+import io.cairn.env.Check;
+import io.cairn.env.storage.LogEntry;
+import io.cairn.env.storage.LogStorage;
+import io.cairn.env.storage.LogWrite;
+import io.cairn.env.storage.SnapshotMeta;
+import io.cairn.env.storage.SnapshotStore;
+import io.cairn.env.storage.StorageException;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's snapshot duties (Raft §7): when to snapshot, writing one combined snapshot of every
+ * state machine through the {@link SnapshotStore} ({@link SnapshotFormat}) and compacting the log
+ * behind it with a trailing margin, restoring machines from the latest snapshot, installing one
+ * received from the leader, and the chunked transfer in both directions ({@link SnapshotSender},
+ * {@link SnapshotReceiver}).
+ *
+ * <p>A namespace that has state (a section of the latest snapshot, or entries applied since) but no
+ * registered machine defers the next snapshot: compacting the log would lose its entries.
+ *
+ * <p>Called only on the group's event loop (and, before the loop runs, by {@code
+ * RaftDriver.start}).
+ */
+final class SnapshotKeeper {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotKeeper.class);
+
+  private final RaftCore core;
+  private final LogStorage storage;
+  private final SnapshotStore store;
+  private final SnapshotSettings settings;
+  private final SnapshotSender sender;
+  private final SnapshotReceiver receiver;
+  private final Consumer<Throwable> storageFailed;
+  /** The snapshot the core is based on (taken here or installed); null before the first. */
+  private SnapshotMeta meta;
+  private long entriesSince;
+  private long bytesSince;
+  private final Set<String> knownNamespaces = new TreeSet<>();
+  private final Set<String> deferredFor = new HashSet<>();
+
+  /**
+   * @param send sends a chunk or an acknowledgement
+   * @param storageFailed told (on any thread) when a log compaction failed; must stop the group
+   */
+  SnapshotKeeper(
+      RaftCore core, LogStorage storage, SnapshotStore store, SnapshotSettings settings,
+      Consumer<SnapshotTransfer> send, Consumer<Throwable> storageFailed) {
+    this.core = core;
+    this.storage = storage;
+    this.store = store;
+    this.settings = settings;
+    this.sender = new SnapshotSender(store, settings, send);
+    this.receiver = new SnapshotReceiver(store, settings, send);
+    this.storageFailed = storageFailed;
+  }
+
+  /** The last index of the snapshot the core is based on, or 0. */
+  long index() {
+    return meta == null ? 0 : meta.lastIndex();
+  }
+
+  /**
+   * Replaces every machine's state by the snapshot's (at start, or installed from the leader).
+   * Namespaces with a section but no machine wait for theirs ({@link #restoreLate}).
+   *
+   * @throws StorageException when the snapshot cannot be read or a machine refuses it
+   */
+  void restore(SnapshotMeta snapshot, Map<String, StateMachine> machines) {
+    Set<String> sections;
+    try {
+      sections = SnapshotFormat.restore(store, snapshot, machines, settings.chunkBytes());
+    } catch (IOException e) {
+      throw new StorageException(
+          "cannot restore the state machines from the snapshot through " + snapshot.lastIndex(), e);
+    }
+    meta = snapshot;
+    knownNamespaces.clear();
+    knownNamespaces.addAll(sections);
+    entriesSince = 0;
+    bytesSince = 0;
+    LOG.info("state machines restored node={} snapshotIndex={} namespaces={} registered={}",
+        core.nodeId(), snapshot.lastIndex(), sections, new TreeSet<>(machines.keySet()));
+  }
+
+  /**
+   * A machine registering late gets its namespace's section of the latest snapshot; returns the
+   * first index to replay to it from the log.
+   */
+  long restoreLate(StateMachine machine) throws IOException {
+    if (meta == null) {
+      return storage.firstIndex();
+    }
+    SnapshotFormat.restore(store, meta, Map.of(machine.namespace(), machine),
+        settings.chunkBytes());
+    return meta.lastIndex() + 1;
+  }
+
+  /** Counts an applied entry; {@code namespace} is its command's, or null for other entries. */
+  void onApplied(LogEntry entry, String namespace) {
+    entriesSince++;
+    bytesSince += entry.payload().length;
+    if (namespace != null) {
+      knownNamespaces.add(namespace);
+    }
+  }
+
+  /**
+   * Takes a snapshot through {@code applied} once enough was applied since the last one, unless a
+   * namespace with state has no machine registered now.
+   */
+  void maybeTake(long applied, Map<String, StateMachine> machines) {
+    if (applied <= index()
+        || (entriesSince < settings.snapshotEntries() && bytesSince < settings.snapshotBytes())) {
+      return;
+    }
+    Set<String> missing = new TreeSet<>(knownNamespaces);
+    missing.removeAll(machines.keySet());
+    if (!missing.isEmpty()) {
+      if (deferredFor.addAll(missing)) {
+        LOG.info("snapshot deferred node={} appliedIndex={}: no state machine registered for "
+            + "namespaces {}", core.nodeId(), applied, missing);
+      }
+      return;
+    }
+    deferredFor.clear();
+    take(applied, machines);
+  }
+
+  /**
+   * Writes and publishes the snapshot at {@code index}, then compacts the log behind it.
+   *
+   * @throws StorageException when the store fails (the group must stop)
+   */
+  private void take(long index, Map<String, StateMachine> machines) {
+    long term = core.termAt(index);
+    SnapshotMeta taken;
+    try {
+      taken = SnapshotFormat.write(store, index, term, core.configurationAt(index),
+          machines.values(), settings.chunkBytes());
+    } catch (IOException e) {
+      LOG.warn("snapshot through {} failed node={}; retrying after the next {} entries: {}",
+          index, core.nodeId(), settings.snapshotEntries(), e.getMessage());
+      entriesSince = 0;
+      bytesSince = 0;
+      return;
+    }
+    long through = index - settings.trailingEntries();
+    long storageTerm = through >= storage.firstIndex() ? storage.term(through) : -1;
+    core.compact(index, through, new byte[0]);
+    meta = taken;
+    entriesSince = 0;
+    bytesSince = 0;
+    if (storageTerm >= 0) {
+      storage.compactPrefix(through, storageTerm).whenComplete((done, error) -> {
+        if (error != null) {
+          storageFailed.accept(error);
+        }
+      });
+    }
+    LOG.info("snapshot taken node={} index={} term={} bytes={} logCompactedThrough={}",
+        core.nodeId(), index, term, taken.sizeBytes(), Math.max(0, through));
+  }
+
+  /**
+   * The core accepted a snapshot from the leader (already published by the receiver): empty the
+   * log up to it — truncating only after {@code submittedCommit}, the highest commit index ever
+   * submitted, so a hard state in flight never points past the log — then restore the machines.
+   *
+   * @param trackWrite counts each storage change among the writes later messages wait for
+   */
+  void install(Snapshot snapshot, long submittedCommit, Map<String, StateMachine> machines,
+      Consumer<CompletionStage<?>> trackWrite) {
+    SnapshotMeta published = store.latest().orElse(null);
+    Check.state(published != null && published.lastIndex() == snapshot.index()
+        && published.lastTerm() == snapshot.term(),
+        "the core installed the snapshot through %s but the store holds %s", snapshot.index(),
+        published);
+    long from = Math.max(storage.firstIndex(), submittedCommit + 1);
+    if (from <= storage.lastIndex()) {
+      trackWrite.accept(storage.write(new LogWrite(null, from, List.of())));
+    }
+    trackWrite.accept(storage.compactPrefix(snapshot.index(), snapshot.term()));
+    restore(published, machines);
+  }
+
+  /** The core wants its snapshot sent to a follower: stream it from the store. */
+  void send(InstallSnapshot request, long tick) {
+    sender.start(request, meta, tick);
+  }
+
+  /**
+   * A chunk (follower) or its acknowledgement (leader).
+   *
+   * @return a complete snapshot to step into the core, or null
+   */
+  InstallSnapshot onTransfer(SnapshotTransfer transfer, long tick) {
+    if (transfer instanceof SnapshotTransfer.Ack ack) {
+      if (core.role() == Role.LEADER) {
+        sender.onAck(ack, tick);
+      }
+      return null;
+    }
+    return receiver.onChunk((SnapshotTransfer.Chunk) transfer, core, tick);
+  }
+
+  void tick(long tick) {
+    sender.tick(tick);
+    receiver.tick(tick);
+  }
+
+  /** This node stopped leading: its transfers are void. */
+  void stoppedLeading() {
+    sender.clear();
+  }
+
+  /** Discards a transfer being received. */
+  void close() {
+    receiver.abort();
+  }
+}
