@@ -47,7 +47,9 @@ class LauncherIT {
     Run start = cairn("start", "--nodes", "2");
 
     assertEquals(0, start.exitCode(), start.toString());
+    // Every endpoint the node's bundles promise, ssh first then by name (agent, master, raft, zk).
     assertTrue(start.out().matches("(?s).*node=1 ready in \\d+\\.\\d+ s: ssh=127\\.0\\.0\\.1:9101 "
+        + "agent=127\\.0\\.0\\.1:6051 (master=127\\.0\\.0\\.1:6050 )?"
         + "raft=127\\.0\\.0\\.1:8070 zk=127\\.0\\.0\\.1:3181.*"),
         start.out());
     assertTrue(start.out().matches("(?s).*node=2 ready in \\d+\\.\\d+ s: ssh=127\\.0\\.0\\.1:9111.*"),
@@ -67,7 +69,9 @@ class LauncherIT {
     for (int node = 1; node <= 2; node++) {
       int shift = 10 * (node - 1);
       String expected = "node=" + node + " pid=\\d+ role=master,agent ssh=127\\.0\\.0\\.1:"
-          + (9101 + shift) + " raft=127\\.0\\.0\\.1:" + (8070 + shift) + " zk=127\\.0\\.0\\.1:"
+          + (9101 + shift) + " agent=127\\.0\\.0\\.1:" + (6051 + shift)
+          + " (master=127\\.0\\.0\\.1:" + (6050 + shift) + " )?raft=127\\.0\\.0\\.1:"
+          + (8070 + shift) + " zk=127\\.0\\.0\\.1:"
           + (3181 + shift) + " data=" + DATA.resolve("node-" + node + "/data/cairn")
           + " state=ready";
       assertTrue(lines.get(node - 1).matches(expected), lines.get(node - 1));

@@ -12,10 +12,11 @@ import java.nio.file.StandardOpenOption;
  * Writes a checkpoint so that a reader sees the old file or the new one, never a mix: write a
  * temporary file beside it, fsync it, rename it over the target, fsync the directory.
  */
-final class CheckpointFiles {
+public final class CheckpointFiles {
   private CheckpointFiles() {}
 
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
+  /** Writes {@code bytes} to {@code target} atomically and durably. */
+  public static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
     try (FileChannel channel =
         FileChannel.open(
