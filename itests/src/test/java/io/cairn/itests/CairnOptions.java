@@ -27,6 +27,10 @@ final class CairnOptions {
     options.add(editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "8199"));
     options.add(editConfigurationFilePut("etc/io.cairn.coordination.cfg", "clientPort", "12181"));
     options.add(editConfigurationFilePut("etc/io.cairn.coordination.cfg", "adminPort", "19181"));
+    // The master and agent HTTP ports, clear of a developer's node on 5050/5051.
+    options.add(editConfigurationFilePut("etc/io.cairn.master.cfg", "port", "12050"));
+    options.add(editConfigurationFilePut("etc/io.cairn.agent.cfg", "http.port", "12051"));
+    options.add(editConfigurationFilePut("etc/io.cairn.agent.cfg", "master", "127.0.0.1:12050"));
     options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
         "org.ops4j.pax.url.mvn.localRepository", System.getProperty("maven.repo.local", "")));
     options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",

@@ -1,0 +1,483 @@
+package io.cairn.master.internal.core;
+
+import io.cairn.allocator.AgentId;
+import io.cairn.allocator.AgentResources;
+import io.cairn.allocator.Allocation;
+import io.cairn.allocator.Filters;
+import io.cairn.master.AgentState;
+import io.cairn.master.internal.core.MasterBooks.AgentEntry;
+import io.cairn.master.internal.core.MasterBooks.FrameworkEntry;
+import io.cairn.master.internal.core.MasterBooks.OfferEntry;
+import io.cairn.master.internal.core.MasterBooks.TaskEntry;
+import io.cairn.master.internal.core.MasterBooks.TaskKey;
+import io.cairn.master.internal.proto.RegistryProtos.AdmitAgent;
+import io.cairn.master.internal.proto.RegistryProtos.MarkAgentReachable;
+import io.cairn.master.internal.proto.RegistryProtos.MarkAgentUnreachable;
+import io.cairn.master.internal.proto.RegistryProtos.RegistryCommand;
+import io.cairn.master.internal.proto.RegistryProtos.RegistryResult;
+import io.cairn.proto.agent.AgentMessage;
+import io.cairn.proto.agent.AgentRegistered;
+import io.cairn.proto.agent.AgentReregistered;
+import io.cairn.proto.agent.Ping;
+import io.cairn.proto.agent.RegisterAgent;
+import io.cairn.proto.agent.ReregisterAgent;
+import io.cairn.proto.agent.ShutdownAgent;
+import io.cairn.proto.agent.StatusUpdate;
+import io.cairn.proto.mesos.v1.Protos.AgentID;
+import io.cairn.proto.mesos.v1.Protos.AgentInfo;
+import io.cairn.proto.mesos.v1.Protos.FrameworkInfo;
+import io.cairn.proto.mesos.v1.Protos.Task;
+import io.cairn.proto.mesos.v1.Protos.TaskState;
+import io.cairn.proto.mesos.v1.Protos.TaskStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent side of {@link MasterCore}: registration (admitted in the registry before it is
+ * answered), re-registration (tasks rebuilt from what the agent reports), pings and pongs,
+ * unreachable agents, and status updates forwarded to schedulers. Part of the core: same thread,
+ * same rules.
+ */
+final class AgentChannel {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentChannel.class);
+
+  private final MasterCore core;
+  /** Connections with a registration in flight, so a retried frame is not proposed twice. */
+  private final Map<Long, String> registering = new HashMap<>();
+  /** Agents admitted before this term that have not re-registered yet, with their deadline. */
+  private final Map<String, Long> awaitingReregistration = new java.util.LinkedHashMap<>();
+  /** Agents waiting for a removal permit (rate limit), oldest first, with the reason. */
+  private final Map<String, String> removals = new java.util.LinkedHashMap<>();
+  private long nextRemovalMs;
+
+  AgentChannel(MasterCore core) {
+    this.core = core;
+    long deadline = core.now() + core.settings.agentReregisterTimeoutMs();
+    core.registryStates.forEach((id, state) -> {
+      if (state == AgentState.ADMITTED) {
+        awaitingReregistration.put(id, deadline);
+      }
+    });
+  }
+
+  void onMessage(long connectionId, AgentMessage message) {
+    switch (message.getBodyCase()) {
+      case REGISTER_AGENT -> register(connectionId, message.getRegisterAgent());
+      case REREGISTER_AGENT -> reregister(connectionId, message.getReregisterAgent());
+      default -> {
+        String agentId = core.agentByConnection.get(connectionId);
+        if (agentId == null || message.getLeaderTerm() != core.term) {
+          LOG.debug("ignoring agent frame connection={} body={} term={} agent={}", connectionId,
+              message.getBodyCase(), message.getLeaderTerm(), agentId);
+          return;
+        }
+        AgentEntry agent = core.agents.get(agentId);
+        switch (message.getBodyCase()) {
+          case PONG -> {
+            agent.pongSinceLastPing = true;
+            agent.missedPongs = 0;
+            cancelRemoval(agentId);
+          }
+          case STATUS_UPDATE -> statusUpdate(agent, message.getStatusUpdate());
+          case UNREGISTER_AGENT -> removeNow(agentId, "the agent unregistered");
+          case EXITED_EXECUTOR -> exitedExecutor(message.getExitedExecutor());
+          case EXECUTOR_TO_FRAMEWORK -> executorMessage(message.getExecutorToFramework());
+          default -> LOG.debug("unhandled agent frame agent={} body={}", agentId,
+              message.getBodyCase());
+        }
+      }
+    }
+  }
+
+  void onDisconnected(long connectionId) {
+    registering.remove(connectionId);
+    String agentId = core.agentByConnection.remove(connectionId);
+    if (agentId == null) {
+      return;
+    }
+    AgentEntry agent = core.agents.get(agentId);
+    agent.connectionId = -1;
+    core.allocator.deactivateAgent(AgentId.of(agentId));
+    rescindOffers(agent);
+    LOG.info("agent disconnected agent={} host={}", agentId, agent.info.getHostname());
+  }
+
+  /** One ping period: counts missed pongs, marks silent agents unreachable, pings the rest. */
+  void pingAll() {
+    for (AgentEntry agent : new ArrayList<>(core.agents.values())) {
+      if (!agent.pongSinceLastPing) {
+        agent.missedPongs++;
+      }
+      if (agent.missedPongs >= core.settings.maxAgentPingTimeouts()) {
+        markUnreachable(agent, "the agent missed " + agent.missedPongs + " pings");
+        if (!core.agents.containsKey(agent.id())) {
+          continue;
+        }
+      }
+      agent.pongSinceLastPing = false;
+      agent.pingSequence++;
+      core.sendToAgent(agent, AgentMessage.newBuilder().setPing(
+          Ping.newBuilder().setConnected(true).setSequence(agent.pingSequence)));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private void register(long connectionId, RegisterAgent message) {
+    if (registering.containsKey(connectionId) || core.agentByConnection.containsKey(connectionId)) {
+      return;
+    }
+    AgentInfo offered = message.getAgentInfo();
+    String problem = ResourceMapping.check(offered.getResourcesList());
+    if (problem != null) {
+      refuse(connectionId, "agent on " + offered.getHostname() + " was refused: " + problem);
+      return;
+    }
+    String id = core.masterInfo.getId() + "-S" + core.nextAgent++;
+    AgentInfo info = offered.toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
+    registering.put(connectionId, id);
+    core.propose(RegistryCommand.newBuilder()
+        .setAdmitAgent(AdmitAgent.newBuilder().setInfo(info)).build(), result -> {
+          boolean open = registering.remove(connectionId) != null;
+          if (result.getCode() != RegistryResult.Code.OK) {
+            refuse(connectionId, "agent " + id + " was not admitted: " + result.getMessage());
+            return;
+          }
+          core.registryStates.put(id, AgentState.ADMITTED);
+          AgentEntry agent = admit(info, open ? connectionId : -1, List.of(), List.of());
+          core.sendToAgent(agent, AgentMessage.newBuilder().setAgentRegistered(
+              AgentRegistered.newBuilder().setAgentId(info.getId())
+                  .setMasterInfo(core.masterInfo)
+                  .setTotalPingTimeoutMs(core.settings.totalPingTimeoutMs())));
+          LOG.info("agent registered agent={} host={}", id, info.getHostname());
+        });
+  }
+
+  private void reregister(long connectionId, ReregisterAgent message) {
+    AgentInfo info = message.getAgentInfo();
+    String id = info.getId().getValue();
+    if (id.isEmpty()) {
+      refuse(connectionId, "re-registration without an agent id; register instead");
+      return;
+    }
+    String problem = ResourceMapping.check(info.getResourcesList());
+    if (problem != null) {
+      refuse(connectionId, "agent " + id + " was refused: " + problem);
+      return;
+    }
+    awaitingReregistration.remove(id);
+    cancelRemoval(id);
+    AgentEntry known = core.agents.get(id);
+    if (known != null) {
+      // A reconnect within this term: swap the connection, keep the books.
+      if (known.connected() && known.connectionId != connectionId) {
+        core.agentByConnection.remove(known.connectionId);
+        core.outbox.closeAgent(known.connectionId, "agent " + id + " reconnected elsewhere");
+      }
+      attach(known, connectionId);
+      core.allocator.activateAgent(AgentId.of(id));
+      core.allocateSoon(id);
+      answerReregistered(known, message);
+      return;
+    }
+    if (registering.containsKey(connectionId)) {
+      return;
+    }
+    AgentState state = core.registryStates.get(id);
+    if (state == AgentState.GONE) {
+      refuse(connectionId, "agent " + id + " is gone and can never re-register");
+      return;
+    }
+    if (state == AgentState.ADMITTED) {
+      accepted(connectionId, message);
+      return;
+    }
+    registering.put(connectionId, id);
+    core.propose(RegistryCommand.newBuilder()
+        .setMarkAgentReachable(MarkAgentReachable.newBuilder().setInfo(info)).build(), result -> {
+          boolean open = registering.remove(connectionId) != null;
+          if (result.getCode() != RegistryResult.Code.OK
+              && result.getCode() != RegistryResult.Code.ALREADY_EXISTS) {
+            refuse(connectionId, "agent " + id + " may not re-register: " + result.getMessage());
+            return;
+          }
+          core.registryStates.put(id, AgentState.ADMITTED);
+          accepted(open ? connectionId : -1, message);
+        });
+  }
+
+  private void accepted(long connectionId, ReregisterAgent message) {
+    AgentInfo info = message.getAgentInfo();
+    List<TaskEntry> tasks = new ArrayList<>();
+    for (FrameworkInfo framework : message.getFrameworksList()) {
+      recoverFramework(framework);
+    }
+    for (Task task : message.getTasksList()) {
+      FrameworkEntry framework = core.frameworks.get(task.getFrameworkId().getValue());
+      if (framework == null) {
+        recoverFramework(FrameworkInfo.newBuilder().setId(task.getFrameworkId())
+            .setUser("").setName("unknown").build());
+        framework = core.frameworks.get(task.getFrameworkId().getValue());
+      }
+      String role = task.getResourcesCount() > 0
+          && task.getResources(0).hasAllocationInfo()
+          ? task.getResources(0).getAllocationInfo().getRole()
+          : MasterCore.frameworkSpec(framework.info).roles().first();
+      AgentResources resources = ResourceMapping.check(task.getResourcesList()) == null
+          ? ResourceMapping.toAgentResources(task.getResourcesList()) : AgentResources.EMPTY;
+      Task withAgent = task.toBuilder().setAgentId(info.getId()).build();
+      TaskEntry entry = new TaskEntry(withAgent, role, resources);
+      entry.recovered = MasterBooks.terminal(task.getState());
+      tasks.add(entry);
+    }
+    AgentEntry agent = admit(info, connectionId, tasks, message.getCheckpointedResourcesList());
+    answerReregistered(agent, message);
+    LOG.info("agent re-registered agent={} host={} tasks={}", agent.id(), info.getHostname(),
+        tasks.size());
+  }
+
+  private void recoverFramework(FrameworkInfo info) {
+    String id = info.getId().getValue();
+    if (id.isEmpty() || core.frameworks.containsKey(id)) {
+      return;
+    }
+    FrameworkEntry entry = new FrameworkEntry(info, core.now());
+    entry.recovered = true;
+    core.frameworks.put(id, entry);
+    core.allocator.addFramework(MasterCore.frameworkSpec(info), false, List.of());
+  }
+
+  private void answerReregistered(AgentEntry agent, ReregisterAgent message) {
+    java.util.Set<TaskKey> reported = new java.util.HashSet<>();
+    for (Task task : message.getTasksList()) {
+      reported.add(new TaskKey(task.getFrameworkId().getValue(), task.getTaskId().getValue()));
+    }
+    Map<String, io.cairn.proto.agent.ReconcileTasks.Builder> unreported = new HashMap<>();
+    for (TaskEntry task : agent.tasks.values()) {
+      if (!reported.contains(task.key()) && !MasterBooks.terminal(task.task.getState())) {
+        unreported.computeIfAbsent(task.key().frameworkId(), f ->
+            io.cairn.proto.agent.ReconcileTasks.newBuilder().setFrameworkId(
+                task.task.getFrameworkId()))
+            .addStatuses(core.masterStatus(task, task.task.getState(),
+                TaskStatus.Reason.REASON_RECONCILIATION, "the agent did not report this task"));
+      }
+    }
+    AgentReregistered.Builder answer = AgentReregistered.newBuilder()
+        .setAgentId(agent.info.getId()).setMasterInfo(core.masterInfo)
+        .setTotalPingTimeoutMs(core.settings.totalPingTimeoutMs());
+    unreported.values().forEach(answer::addReconciliations);
+    core.sendToAgent(agent, AgentMessage.newBuilder().setAgentReregistered(answer));
+  }
+
+  /** Adds an admitted agent with its (recovered) tasks to the books and the allocator. */
+  private AgentEntry admit(AgentInfo info, long connectionId, List<TaskEntry> tasks,
+      List<io.cairn.proto.mesos.v1.Protos.Resource> checkpointed) {
+    AgentEntry agent = new AgentEntry(info, Reservations.withCheckpointed(
+        ResourceMapping.toAgentResources(info.getResourcesList()), checkpointed), core.now());
+    core.agents.put(agent.id(), agent);
+    List<Allocation> used = new ArrayList<>();
+    for (TaskEntry task : tasks) {
+      agent.tasks.put(task.key(), task);
+      core.frameworks.get(task.key().frameworkId()).tasks.put(task.key().taskId(), task);
+      if (!task.recovered && !task.resources.isEmpty()) {
+        used.add(task.allocation());
+      }
+    }
+    core.allocator.addAgent(MasterCore.agentSpec(agent), used);
+    core.operatorEvents.agentAdded(agent);
+    if (connectionId < 0) {
+      core.allocator.deactivateAgent(AgentId.of(agent.id()));
+    } else {
+      attach(agent, connectionId);
+    }
+    core.allocateSoon(agent.id());
+    return agent;
+  }
+
+  private void attach(AgentEntry agent, long connectionId) {
+    agent.connectionId = connectionId;
+    agent.missedPongs = 0;
+    agent.pongSinceLastPing = true;
+    core.agentByConnection.put(connectionId, agent.id());
+  }
+
+  private void refuse(long connectionId, String reason) {
+    LOG.warn("{}", reason);
+    core.outbox.toAgent(connectionId, AgentMessage.newBuilder().setLeaderTerm(core.term)
+        .setShutdownAgent(ShutdownAgent.newBuilder().setMessage(reason)).build());
+    core.outbox.closeAgent(connectionId, reason);
+  }
+
+  private void rescindOffers(AgentEntry agent) {
+    for (String offerId : new ArrayList<>(agent.offerIds)) {
+      OfferEntry offer = core.offers.get(offerId);
+      if (offer != null) {
+        core.removeOffer(offer, true, Filters.NONE);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private void statusUpdate(AgentEntry agent, StatusUpdate update) {
+    if (!update.getAgentId().getValue().equals(agent.id())) {
+      LOG.warn("status update for agent={} arrived on the connection of agent={}",
+          update.getAgentId().getValue(), agent.id());
+      return;
+    }
+    // An empty uuid marks an update that needs no acknowledgement (a reconciliation answer):
+    // the framework must see no uuid, or it would acknowledge what the agent never retries.
+    boolean acknowledgeable = !update.getUuid().isEmpty();
+    TaskStatus.Builder builder = update.getStatus().toBuilder().setAgentId(agent.info.getId());
+    if (acknowledgeable) {
+      builder.setUuid(update.getUuid());
+    } else {
+      builder.clearUuid();
+    }
+    TaskStatus status = builder.build();
+    FrameworkEntry framework = core.frameworks.get(update.getFrameworkId().getValue());
+    TaskKey key = new TaskKey(update.getFrameworkId().getValue(),
+        status.getTaskId().getValue());
+    TaskEntry task = agent.tasks.get(key);
+    if (task != null) {
+      TaskState latest = update.hasLatestState() ? update.getLatestState() : status.getState();
+      var updated = task.task.toBuilder().setState(latest).setStatusUpdateState(status.getState())
+          .clearStatuses().addStatuses(status);
+      if (acknowledgeable) {
+        updated.setStatusUpdateUuid(update.getUuid());
+      }
+      task.task = updated.build();
+      if (MasterBooks.terminal(latest)) {
+        core.recoverTask(task);
+      }
+    }
+    if (framework != null) {
+      core.sendUpdate(framework, status);
+    }
+    core.operatorEvents.taskUpdated(update.getFrameworkId(), status,
+        task == null ? null : task.task);
+  }
+
+  /**
+   * Asks for the agent to be marked unreachable: at once without a removal rate limit, else when
+   * the limit allows (Mesos {@code --agent_removal_rate_limit}); a pong or re-registration
+   * meanwhile cancels it.
+   */
+  void markUnreachable(AgentEntry agent, String why) {
+    requestRemoval(agent.id(), why);
+  }
+
+  private void requestRemoval(String id, String why) {
+    if (removals.containsKey(id)) {
+      return;
+    }
+    if (core.settings.agentRemovalIntervalMs() == 0) {
+      removeNow(id, why);
+      return;
+    }
+    LOG.info("agent removal queued agent={} queued={} reason={}", id, removals.size() + 1, why);
+    removals.put(id, why);
+  }
+
+  /** Every tick: agents that did not re-register in time, and queued removals the limit allows. */
+  void checkTimers(long now) {
+    for (Map.Entry<String, Long> entry : new ArrayList<>(awaitingReregistration.entrySet())) {
+      if (now >= entry.getValue()) {
+        awaitingReregistration.remove(entry.getKey());
+        requestRemoval(entry.getKey(), "the agent did not re-register within "
+            + core.settings.agentReregisterTimeoutMs() + " ms of this master's election");
+      }
+    }
+    while (!removals.isEmpty() && now >= nextRemovalMs) {
+      Map.Entry<String, String> next = removals.entrySet().iterator().next();
+      removals.remove(next.getKey());
+      removeNow(next.getKey(), next.getValue());
+      nextRemovalMs = now + core.settings.agentRemovalIntervalMs();
+    }
+  }
+
+  /** Agents waiting for a removal permit, in order (for tests and the operator). */
+  List<String> queuedRemovals() {
+    return List.copyOf(removals.keySet());
+  }
+
+  private void cancelRemoval(String id) {
+    if (removals.remove(id) != null) {
+      LOG.info("agent removal cancelled agent={}: it answered again", id);
+    }
+  }
+
+  /** An executor exited: FAILURE to its framework (Mesos ExitedExecutorMessage). */
+  private void exitedExecutor(io.cairn.proto.agent.ExitedExecutor exited) {
+    FrameworkEntry framework = core.frameworks.get(exited.getFrameworkId().getValue());
+    if (framework != null) {
+      core.sendToFramework(framework, io.cairn.proto.mesos.v1.scheduler.Protos.Event.newBuilder()
+          .setType(io.cairn.proto.mesos.v1.scheduler.Protos.Event.Type.FAILURE)
+          .setFailure(io.cairn.proto.mesos.v1.scheduler.Protos.Event.Failure.newBuilder()
+              .setAgentId(exited.getAgentId()).setExecutorId(exited.getExecutorId())
+              .setStatus(exited.getStatus())).build());
+    }
+  }
+
+  /** Executor data for its framework: MESSAGE, best effort. */
+  private void executorMessage(io.cairn.proto.agent.ExecutorToFramework message) {
+    FrameworkEntry framework = core.frameworks.get(message.getFrameworkId().getValue());
+    if (framework != null) {
+      core.sendToFramework(framework, io.cairn.proto.mesos.v1.scheduler.Protos.Event.newBuilder()
+          .setType(io.cairn.proto.mesos.v1.scheduler.Protos.Event.Type.MESSAGE)
+          .setMessage(io.cairn.proto.mesos.v1.scheduler.Protos.Event.Message.newBuilder()
+              .setAgentId(message.getAgentId()).setExecutorId(message.getExecutorId())
+              .setData(message.getData())).build());
+    }
+  }
+
+  /** Proposes the agent unreachable and removes it from the books, reporting its tasks. */
+  private void removeNow(String id, String why) {
+    if (core.registryStates.get(id) != AgentState.ADMITTED) {
+      return;
+    }
+    AgentEntry agent = core.agents.get(id);
+    LOG.warn("agent unreachable agent={} reason={}", id, why);
+    core.registryStates.put(id, AgentState.UNREACHABLE);
+    core.propose(RegistryCommand.newBuilder().setMarkAgentUnreachable(MarkAgentUnreachable
+        .newBuilder().setAgentId(AgentID.newBuilder().setValue(id)).setTimeMs(core.now()))
+        .build(), result -> {
+          if (result.getCode() != RegistryResult.Code.OK) {
+            LOG.warn("registry refused unreachable agent={} reason={}", id, result.getMessage());
+          }
+        });
+    if (agent != null) {
+      removeAgent(agent, why);
+    }
+  }
+
+  private void removeAgent(AgentEntry agent, String why) {
+    rescindOffers(agent);
+    core.agents.remove(agent.id());
+    if (agent.connected()) {
+      core.agentByConnection.remove(agent.connectionId);
+      core.outbox.closeAgent(agent.connectionId, why);
+    }
+    core.allocator.removeAgent(AgentId.of(agent.id()));
+    core.operatorEvents.agentRemoved(agent.id());
+    for (TaskEntry task : agent.tasks.values()) {
+      FrameworkEntry framework = core.frameworks.get(task.key().frameworkId());
+      if (framework == null) {
+        continue;
+      }
+      framework.tasks.remove(task.key().taskId());
+      if (!MasterBooks.terminal(task.task.getState())) {
+        TaskState state = framework.partitionAware() ? TaskState.TASK_UNREACHABLE
+            : TaskState.TASK_LOST;
+        core.sendUpdate(framework, core.masterStatus(task, state,
+            TaskStatus.Reason.REASON_AGENT_REMOVED, "agent " + agent.id() + " is unreachable: "
+                + why));
+      }
+    }
+    agent.tasks.clear();
+  }
+}

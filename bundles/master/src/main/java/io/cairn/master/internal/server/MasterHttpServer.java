@@ -1,0 +1,67 @@
+package io.cairn.master.internal.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The master's HTTP listener (default port 5050) on Netty: HTTP/1.1 with bodies aggregated up to
+ * 16 MiB, routed by {@link HttpHandler}; agent connections leave HTTP after their upgrade.
+ *
+ * <p>Threading: {@link #start} and {@link #close} from the component; the channels run on their
+ * own event loops (two threads).
+ */
+public final class MasterHttpServer implements AutoCloseable {
+  static final String HTTP_CODEC = "http-codec";
+  static final String AGGREGATOR = "http-aggregator";
+  private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+  private final MasterDriver driver;
+  private final EventLoopGroup group = new NioEventLoopGroup(2);
+  private Channel listener;
+
+  public MasterHttpServer(MasterDriver driver) {
+    this.driver = driver;
+  }
+
+  /** Binds {@code host:port} (port 0 picks a free one) and returns the bound address. */
+  public InetSocketAddress start(String host, int port) throws InterruptedException {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(HTTP_CODEC, new HttpServerCodec());
+            ch.pipeline().addLast(AGGREGATOR, new HttpObjectAggregator(MAX_BODY_BYTES));
+            ch.pipeline().addLast("http", new HttpHandler(driver));
+          }
+        });
+    try {
+      listener = bootstrap.bind(host, port).sync().channel();
+    } catch (InterruptedException | RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  @Override
+  public void close() {
+    if (listener != null) {
+      listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}
