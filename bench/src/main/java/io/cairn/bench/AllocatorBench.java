@@ -1,172 +1,132 @@
 package io.cairn.bench;
 
-import io.cairn.allocator.AgentId;
-import io.cairn.allocator.AgentResources;
-import io.cairn.allocator.AgentSpec;
-import io.cairn.allocator.AllocatorBooks;
-import io.cairn.allocator.AllocatorOptions;
-import io.cairn.allocator.Filters;
-import io.cairn.allocator.FrameworkSpec;
-import io.cairn.allocator.Offer;
-import io.cairn.allocator.OfferPlan;
-import io.cairn.allocator.PortRanges;
-import io.cairn.allocator.Resources;
-import io.cairn.allocator.drf.internal.DrfAllocatorComponent;
-import io.cairn.allocator.spi.Allocator;
+import io.cairn.bench.jmh.AllocatorCycleBenchmark;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * One allocation cycle of the DRF allocator over Mesos's benchmark grid (agents {@code
- * cpus:24;mem:4096;disk:4096;ports:[31000-32000]}, all frameworks in one role, as in the Mesos 1.7
- * blog's chart), for issue 7. Two scenarios: <b>full cycle</b> (every agent free; all offers
- * recovered untimed between cycles) and <b>decline</b> (every offer declined with a one-day
- * filter, so filters pile up as in {@code HierarchicalAllocator_BENCHMARK_Test.DeclineOffers}).
- * Each line prints the median cycle time, the same-run floor (handing every agent whole to
- * frameworks in turn with the same resource arithmetic, no ranking) and Mesos 1.8's published
- * figure where there is one (other hardware: a rough anchor, not a same-run baseline).
+ * Runs the JMH allocator benchmarks ({@link AllocatorCycleBenchmark}) over Mesos's grid and
+ * prints one table: per cluster the median (p50) time of one full cycle and of one decline-round
+ * cycle, the issue 7 goal and the ratio to it, and Mesos 1.8's published full-cycle time with the
+ * speed-up over it (notes/mesos.md §2: the Mesos 1.7 blog's chart and the LargeAndSmallQuota
+ * commit; other hardware, so a rough anchor, not a same-run baseline). The load average is printed
+ * before and after, since the machine is shared.
  *
  * <p>Run: {@code java -cp "bench/target/cairn-bench.jar:bench/target/lib/*"
- * io.cairn.bench.AllocatorBench [--grid 1000x100,5000x500] [--cycles 5] [--warmup 10]}.
+ * io.cairn.bench.AllocatorBench [--grid 1000x100,...,quota:3000] [--warmup N] [--iterations N]
+ * [--seconds S]}. One JMH fork per cluster and scenario; about 3 minutes with the defaults.
  */
 public final class AllocatorBench {
-  /** Mesos 1.8.0 full-cycle seconds (notes/mesos.md §2, blog chart) by "agents x frameworks". */
-  private static final Map<String, Double> MESOS_1_8_SECONDS =
-      Map.of("1000x100", 0.1, "5000x500", 0.4, "10000x1000", 1.1, "20000x2000", 3.8);
+  private static final String DEFAULT_GRID = "1000x100,5000x500,10000x1000,20000x2000,quota:3000";
+
+  /** Mesos's published full-cycle seconds by cluster (1.8.0 for the grid; notes/mesos.md §2). */
+  private static final Map<String, Double> MESOS_SECONDS = Map.of(
+      "1000x100", 0.1, "5000x500", 0.4, "10000x1000", 1.1, "20000x2000", 3.8,
+      // LargeAndSmallQuota/2, 3000 agents and quota roles, after commit ec6b7b342 (2019).
+      "quota:3000", 16.83);
+
+  /** The issue 7 goals in milliseconds per full cycle. */
+  private static final Map<String, Double> GOAL_MILLIS = Map.of(
+      "10000x1000", 50.0, "20000x2000", 200.0);
 
   private AllocatorBench() {}
 
-  /** Runs the grid given by {@code --grid} (default 1000x100,5000x500) and prints one line each. */
-  public static void main(String[] args) {
+  /** Parses the options, runs JMH and prints the table. */
+  public static void main(String[] args) throws RunnerException {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    String grid = "1000x100,5000x500";
-    int cycles = 5;
-    int warmup = 10;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    String grid = DEFAULT_GRID;
+    int warmup = 3;
+    int iterations = 3;
+    int seconds = 2;
+    for (int i = 0; i < args.length; i += 2) {
+      String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
-        case "--grid" -> grid = args[i + 1];
-        case "--cycles" -> cycles = Integer.parseInt(args[i + 1]);
-        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+        case "--grid" -> grid = value;
+        case "--warmup" -> warmup = Integer.parseInt(value);
+        // --cycles: the option of the hand-rolled loop this replaced; same meaning now.
+        case "--iterations", "--cycles" -> iterations = Integer.parseInt(value);
+        case "--seconds" -> seconds = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; expected --grid AxF[,AxF...], --cycles N or --warmup N");
+            + "; expected --grid AxF|quota:N[,...], --warmup N, --iterations N or --seconds S");
       }
     }
-    out.printf("%-12s %-10s %12s %12s %10s %14s%n",
-        "agents x fw", "scenario", "median ms", "floor ms", "x floor", "Mesos 1.8 ms");
-    for (String size : grid.split(",")) {
-      String[] parts = size.trim().split("x");
-      int agents = Integer.parseInt(parts[0]);
-      int frameworks = Integer.parseInt(parts[1]);
-      double floor = floorMillis(agents, frameworks, warmup, cycles);
-      Double mesos = MESOS_1_8_SECONDS.get(agents + "x" + frameworks);
-      print(out, size, "full", fullCycleMillis(agents, frameworks, warmup, cycles), floor, mesos);
-      print(out, size, "decline", declineMillis(agents, frameworks, warmup, cycles), floor, null);
+    String[] clusters = grid.split(",");
+    String loadBefore = loadAverage();
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(AllocatorCycleBenchmark.class.getName() + "\\.")
+        .param("cluster", clusters)
+        .forks(1)
+        .warmupIterations(warmup)
+        .warmupTime(TimeValue.seconds(seconds))
+        .measurementIterations(iterations)
+        .measurementTime(TimeValue.seconds(seconds));
+    Collection<RunResult> results = new Runner(options.build()).run();
+    Map<String, Map<String, double[]>> byCluster = new LinkedHashMap<>();
+    for (String cluster : clusters) {
+      byCluster.put(cluster.trim(), new LinkedHashMap<>());
     }
-  }
-
-  private static void print(PrintStream out, String size, String scenario, double millis,
-      double floor, Double mesosSeconds) {
-    out.printf(Locale.ROOT, "%-12s %-10s %12.1f %12.1f %10.1f %14s%n", size, scenario, millis,
-        floor, millis / floor, mesosSeconds == null ? "-" : String.format(Locale.ROOT, "%.0f",
-            mesosSeconds * 1000));
-  }
-
-  private static Allocator cluster(int agents, int frameworks) {
-    Allocator allocator = new DrfAllocatorComponent().create(
-        AllocatorOptions.DEFAULTS, AllocatorBooks.EMPTY);
-    for (int f = 0; f < frameworks; f++) {
-      allocator.addFramework(FrameworkSpec.of(String.format("f%05d", f), "*"), true, List.of());
+    for (RunResult result : results) {
+      String cluster = result.getParams().getParam("cluster");
+      String label = result.getParams().getBenchmark();
+      String scenario = label.substring(label.lastIndexOf('.') + 1);
+      var statistics = result.getPrimaryResult().getStatistics();
+      byCluster.computeIfAbsent(cluster, c -> new LinkedHashMap<>()).put(scenario, new double[] {
+          statistics.getPercentile(50), statistics.getMin(), statistics.getMax(),
+          statistics.getN()});
     }
-    for (int a = 0; a < agents; a++) {
-      String id = String.format("a%06d", a);
-      allocator.addAgent(new AgentSpec(AgentId.of(id), id, agentTotal()), List.of());
+    out.println();
+    out.println("Allocation cycle, JMH SampleTime, p50 [min-max] ms over n cycles; load average "
+        + loadBefore + " before, " + loadAverage() + " after");
+    out.printf("%-12s %-26s %-26s %9s %9s %10s %10s%n", "cluster", "full cycle", "decline cycle",
+        "goal ms", "x goal", "Mesos ms", "speed-up");
+    for (Map.Entry<String, Map<String, double[]>> entry : byCluster.entrySet()) {
+      String cluster = entry.getKey();
+      double[] full = entry.getValue().get("fullCycle");
+      double[] decline = entry.getValue().get("declineCycle");
+      Double goal = GOAL_MILLIS.get(cluster);
+      Double mesos = MESOS_SECONDS.get(cluster);
+      out.printf(Locale.ROOT, "%-12s %-26s %-26s %9s %9s %10s %10s%n", cluster, cell(full),
+          cell(decline), goal == null ? "-" : String.format(Locale.ROOT, "%.0f", goal),
+          goal == null || full == null ? "-" : String.format(Locale.ROOT, "%.2f", full[0] / goal),
+          mesos == null ? "-" : String.format(Locale.ROOT, "%.0f", mesos * 1000),
+          mesos == null || full == null ? "-"
+              : String.format(Locale.ROOT, "%.0fx", mesos * 1000 / full[0]));
     }
-    return allocator;
+    out.println("x goal = full-cycle p50 / goal (<= 1.00 meets it); Mesos ms = Mesos 1.8's"
+        + " published full cycle (quota:3000: LargeAndSmallQuota/2 after commit ec6b7b342, 2019;"
+        + " other hardware); speed-up = Mesos ms / our full-cycle p50.");
   }
 
-  private static AgentResources agentTotal() {
-    return AgentResources.unreserved(
-        Resources.of(24, 4096, 4096, 0, PortRanges.range(31_000, 32_000)));
-  }
-
-  private static double fullCycleMillis(int agents, int frameworks, int warmup,
-      int cycles) {
-    Allocator allocator = cluster(agents, frameworks);
-    List<Double> times = new ArrayList<>();
-    for (int cycle = -warmup; cycle < cycles; cycle++) {
-      long start = System.nanoTime();
-      OfferPlan plan = allocator.allocate(cycle * 1_000L);
-      long elapsed = System.nanoTime() - start;
-      check(plan.offers().size() == agents, "expected %s offers, got %s", agents,
-          plan.offers().size());
-      for (Offer offer : plan.offers()) {
-        allocator.recoverResources(offer.asAllocation(), Filters.NONE, cycle * 1_000L);
-      }
-      if (cycle >= 0) {
-        times.add(elapsed / 1e6);
-      }
+  private static String cell(double[] values) {
+    if (values == null) {
+      return "-";
     }
-    return median(times);
+    return String.format(Locale.ROOT, "%.1f [%.1f-%.1f] n=%d", values[0], values[1], values[2],
+        (long) values[3]);
   }
 
-  private static double declineMillis(int agents, int frameworks, int warmup, int cycles) {
-    for (int round = 0; round < warmup; round += Math.max(1, cycles)) {
-      declineRounds(agents, frameworks, cycles);
-    }
-    return declineRounds(agents, frameworks, cycles);
-  }
-
-  private static double declineRounds(int agents, int frameworks, int cycles) {
-    Allocator allocator = cluster(agents, frameworks);
-    Filters day = new Filters(86_400_000L);
-    List<Double> times = new ArrayList<>();
-    for (int cycle = 0; cycle < cycles; cycle++) {
-      long now = cycle * 1_000L;
-      long start = System.nanoTime();
-      OfferPlan plan = allocator.allocate(now);
-      times.add((System.nanoTime() - start) / 1e6);
-      for (Offer offer : plan.offers()) {
-        allocator.recoverResources(offer.asAllocation(), day, now);
-      }
-    }
-    return median(times);
-  }
-
-  /** Hands every agent whole to the frameworks in turn: the arithmetic without any ranking. */
-  private static double floorMillis(int agents, int frameworks, int warmup, int cycles) {
-    List<Double> times = new ArrayList<>();
-    AgentResources total = agentTotal();
-    for (int cycle = -warmup; cycle < cycles; cycle++) {
-      long start = System.nanoTime();
-      List<Offer> offers = new ArrayList<>(agents);
-      for (int a = 0; a < agents; a++) {
-        AgentResources available = total.minus(AgentResources.EMPTY);
-        offers.add(new Offer(io.cairn.allocator.FrameworkId.of("f" + (a % frameworks)), "*",
-            AgentId.of("a" + a), available));
-      }
-      long elapsed = System.nanoTime() - start;
-      check(offers.size() == agents, "floor made %s offers", offers.size());
-      if (cycle >= 0) {
-        times.add(elapsed / 1e6);
-      }
-    }
-    return median(times);
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
-  }
-
-  private static void check(boolean condition, String template, Object... args) {
-    if (!condition) {
-      throw new IllegalStateException(String.format(template, args));
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      List<String> first = new ArrayList<>(List.of(parts).subList(0, Math.min(3, parts.length)));
+      return String.join(" ", first);
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 }

@@ -8,18 +8,13 @@ import io.cairn.allocator.FrameworkId;
 import io.cairn.allocator.Offer;
 import io.cairn.allocator.OfferPlan;
 import io.cairn.allocator.Quantities;
-import io.cairn.allocator.Quota;
 import io.cairn.allocator.ReasonCode;
 import io.cairn.allocator.Resources;
-import io.cairn.allocator.Roles;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -50,142 +45,148 @@ import java.util.TreeSet;
  *
  * Each offer holds one agent for one framework and one role. What one framework takes is gone for
  * the next: the step keeps its own working copy of every agent's available resources. Every skip
- * is recorded in the {@link Explainer}. Called only on the allocator's thread.
+ * is recorded in the {@link Explainer}.
+ *
+ * <p>Cost: what does not change during a step is looked up once ({@link StepSlots}); the working
+ * copy of an agent's available resources is written only when the agent gets an offer (an array
+ * slot per agent in step order, null meaning "as in the books"); an agent offered whole costs no
+ * resource arithmetic; without quotas the step keeps no quota or headroom books at all. Called
+ * only on the allocator's thread.
  */
 final class AllocationStep {
   private enum Stage { QUOTA, FAIR }
-
-  /** The unreserved resources an offer may hold and, if capped, what capped them. */
-  private record Cap(Quantities unreserved, ReasonCode binding, Supplier binder) {}
-
-  /** Builds the text of the limiting reason only if it is needed. */
-  private interface Supplier {
-    String get();
-  }
 
   private record OfferKey(FrameworkId frameworkId, String role, AgentId agentId) {}
 
   /** A sorter change held back until the step is done with the current agent. */
   private record SorterUpdate(Sorter sorter, String client, Quantities quantities) {}
 
+  /** The plan, and per offer (same index) the books' agent and framework it is for. */
+  record Outcome(OfferPlan plan, List<Books.AgentEntry> agents,
+      List<Books.FrameworkEntry> frameworks) {}
+
   private final Books books;
   private final AllocatorOptions options;
   private final long nowMillis;
   private final Explainer explainer;
-  private final Map<AgentId, AgentResources> available = new HashMap<>();
-  /** Quota consumption per role path: unreserved allocations plus all reservations, subtree. */
-  private final Map<String, Quantities> consumed = new HashMap<>();
-  private final Map<String, Quantities> shortfall = new HashMap<>();
-  private Quantities requiredHeadroom = Quantities.ZERO;
-  private Quantities availableHeadroom = Quantities.ZERO;
+  /** The quota books of this step (inactive, and free, when no role has a quota). */
+  private final StepQuota quota;
+  /** The candidate agents in step order. */
+  private Books.AgentEntry[] order = new Books.AgentEntry[0];
+  /** Working copy of each agent's available resources (by order index); null: as in books. */
+  private AgentResources[] available = new AgentResources[0];
   private final DrfSorter roleSorter;
   private final DrfSorter quotaRoleSorter;
-  private final Map<String, DrfSorter> frameworkSorters = new HashMap<>();
-  private final Set<FrameworkRole> explainedOnce = new HashSet<>();
-  private final Set<FrameworkRole> offered = new HashSet<>();
-  private final LinkedHashMap<OfferKey, AgentResources> offers = new LinkedHashMap<>();
+  private final Map<String, StepSlots.RoleSlot> roles = new HashMap<>();
+  private final List<StepSlots.PendingOffer> offers = new ArrayList<>();
+  /** Stage 1 offers by key, so that stage 2 adds to them instead of making a second offer. */
+  private final Map<OfferKey, StepSlots.PendingOffer> quotaOffers = new HashMap<>();
   private final List<SorterUpdate> sorterUpdates = new ArrayList<>();
+  /** Roles whose guarantee an offer of the current agent met; see {@link #dropMetGuarantees}. */
+  private final List<StepSlots.RoleSlot> newlyMet = new ArrayList<>();
 
   private AllocationStep(Books books, AllocatorOptions options, long nowMillis) {
     this.books = books;
     this.options = options;
     this.nowMillis = nowMillis;
     this.explainer = new Explainer(options.reasonsMax());
+    this.quota = new StepQuota(books);
     Quantities total = books.clusterTotal();
     this.roleSorter = new DrfSorter(total, books.weights, true);
     this.quotaRoleSorter = new DrfSorter(total, books.weights, true);
   }
 
-  /** Runs one step over {@code candidates} (unknown ids are ignored) and returns the plan. */
-  static OfferPlan run(Books books, AllocatorOptions options, long nowMillis,
+  /** Runs one step over {@code candidates} (unknown ids are ignored). */
+  static Outcome run(Books books, AllocatorOptions options, long nowMillis,
       Collection<AgentId> candidates) {
     AllocationStep step = new AllocationStep(books, options, nowMillis);
-    step.initialiseQuota();
     step.initialiseSorters();
-    List<AgentId> order = step.agentOrder(candidates);
-    step.stageQuota(order);
-    step.stageFair(order);
+    step.agentOrder(candidates);
+    step.stageQuota();
+    step.stageFair();
     step.explainUnmetDemand();
     List<Offer> result = new ArrayList<>(step.offers.size());
-    step.offers.forEach((key, resources) ->
-        result.add(new Offer(key.frameworkId(), key.role(), key.agentId(), resources)));
-    return new OfferPlan(books.cycle + 1, nowMillis, result, step.explainer.build());
-  }
-
-  private void initialiseQuota() {
-    for (Books.AgentEntry agent : books.agents.values()) {
-      available.put(agent.spec.id(), agent.available());
-      if (agent.active) {
-        availableHeadroom = availableHeadroom.plus(agent.available().unreserved().scalars());
-      }
-      agent.allocations.forEach((key, resources) ->
-          addConsumed(key.role(), resources.unreserved().scalars()));
-      agent.spec.total().reserved().forEach((reservation, resources) ->
-          addConsumed(reservation.role(), resources.scalars()));
+    List<Books.AgentEntry> agents = new ArrayList<>(step.offers.size());
+    List<Books.FrameworkEntry> frameworks = new ArrayList<>(step.offers.size());
+    for (StepSlots.PendingOffer offer : step.offers) {
+      result.add(new Offer(offer.framework.id, offer.framework.role, offer.agent.spec.id(),
+          offer.resources));
+      agents.add(offer.agent);
+      frameworks.add(offer.framework.entry);
     }
-    for (Map.Entry<String, Quota> entry : books.quotas.entrySet()) {
-      Quantities gap = entry.getValue().guarantees().minusFloorZero(consumed(entry.getKey()));
-      shortfall.put(entry.getKey(), gap);
-      requiredHeadroom = requiredHeadroom.plus(gap);
-    }
-  }
-
-  private void addConsumed(String role, Quantities quantities) {
-    for (String path : Roles.selfAndAncestors(role)) {
-      consumed.merge(path, quantities, Quantities::plus);
-    }
-  }
-
-  private Quantities consumed(String role) {
-    return consumed.getOrDefault(role, Quantities.ZERO);
+    OfferPlan plan =
+        new OfferPlan(books.cycle + 1, nowMillis, result, step.explainer.build());
+    return new Outcome(plan, agents, frameworks);
   }
 
   private void initialiseSorters() {
-    Map<String, List<FrameworkId>> byRole = new HashMap<>();
+    Quantities total = books.clusterTotal();
     for (Books.FrameworkEntry framework : books.frameworks.values()) {
       for (String role : framework.spec.roles()) {
-        byRole.computeIfAbsent(role, r -> new ArrayList<>()).add(framework.spec.id());
-      }
-    }
-    Quantities total = books.clusterTotal();
-    for (Map.Entry<String, List<FrameworkId>> entry : byRole.entrySet()) {
-      String role = entry.getKey();
-      Quantities allocation = books.roleAllocated.getOrDefault(role, Quantities.ZERO);
-      long count = books.roleCounts.getOrDefault(role, 0L);
-      roleSorter.add(role, allocation, count);
-      if (!books.quotas.getOrDefault(role, Quota.NONE).guarantees().isZero()) {
-        quotaRoleSorter.add(role, allocation, count);
-      }
-      DrfSorter frameworks = new DrfSorter(total, Map.of(), false);
-      for (FrameworkId id : entry.getValue()) {
-        FrameworkRole key = new FrameworkRole(id, role);
-        frameworks.add(id.value(),
-            books.frameworks.get(id).allocatedByRole.getOrDefault(role, Quantities.ZERO),
+        StepSlots.RoleSlot slot = roles.get(role);
+        if (slot == null) {
+          slot = new StepSlots.RoleSlot(role, quota.paths(role),
+              new DrfSorter(total, Map.of(), false));
+          quota.addRole(slot);
+          roles.put(role, slot);
+          Quantities allocation = books.roleAllocated.getOrDefault(role, Quantities.ZERO);
+          long count = books.roleCounts.getOrDefault(role, 0L);
+          roleSorter.add(role, allocation, count);
+          roleSorter.attach(role, slot);
+          if (slot.guaranteed) {
+            quotaRoleSorter.add(role, allocation, count);
+            quotaRoleSorter.attach(role, slot);
+          }
+        }
+        FrameworkRole key = new FrameworkRole(framework.spec.id(), role);
+        String client = framework.spec.id().value();
+        StepSlots.FrameworkSlot frameworkSlot =
+            new StepSlots.FrameworkSlot(framework, role, books.filters.get(key));
+        slot.frameworks.put(client, frameworkSlot);
+        slot.frameworkSorter.add(client,
+            framework.allocatedByRole.getOrDefault(role, Quantities.ZERO),
             books.frameworkCounts.getOrDefault(key, 0L));
+        slot.frameworkSorter.attach(client, frameworkSlot);
+        slot.onlyFramework = slot.frameworks.size() == 1 ? frameworkSlot : null;
       }
-      frameworkSorters.put(role, frameworks);
     }
   }
 
-  private List<AgentId> agentOrder(Collection<AgentId> candidates) {
-    List<AgentId> sorted = new ArrayList<>();
-    for (AgentId id : new TreeSet<>(candidates)) {
-      if (books.agents.containsKey(id)) {
-        sorted.add(id);
+  private void agentOrder(Collection<AgentId> candidates) {
+    List<Books.AgentEntry> sorted;
+    if (candidates == books.agents.keySet()) {
+      sorted = new ArrayList<>(books.agents.values());
+    } else {
+      sorted = new ArrayList<>();
+      for (AgentId id : new TreeSet<>(candidates)) {
+        Books.AgentEntry entry = books.agents.get(id);
+        if (entry != null) {
+          sorted.add(entry);
+        }
       }
     }
-    if (sorted.isEmpty()) {
-      return sorted;
+    int size = sorted.size();
+    order = new Books.AgentEntry[size];
+    available = new AgentResources[size];
+    if (size == 0) {
+      return;
     }
-    int start = (int) Math.floorMod(books.cycle, (long) sorted.size());
-    List<AgentId> rotated = new ArrayList<>(sorted.subList(start, sorted.size()));
-    rotated.addAll(sorted.subList(0, start));
-    return rotated;
+    int start = (int) Math.floorMod(books.cycle, (long) size);
+    for (int i = 0; i < size; i++) {
+      order[i] = sorted.get((start + i) % size);
+    }
+  }
+
+  /** The step's view of what agent {@code index} (in step order) has available. */
+  private AgentResources available(int index) {
+    AgentResources working = available[index];
+    return working != null ? working : order[index].available();
   }
 
   /** The agent checkers: true if the agent may be offered at all in this step. */
-  private boolean agentEligible(AgentId agentId, boolean explain) {
-    Books.AgentEntry agent = books.agents.get(agentId);
+  private boolean agentEligible(int index, boolean explain) {
+    Books.AgentEntry agent = order[index];
+    AgentId agentId = agent.spec.id();
     if (!agent.active) {
       if (explain) {
         explainer.skip(ReasonCode.AGENT_INACTIVE, null, agentId, null,
@@ -193,8 +194,8 @@ final class AllocationStep {
       }
       return false;
     }
-    AgentResources left = available.get(agentId);
-    if (!allocatable(left.quantities())) {
+    AgentResources left = available(index);
+    if (!allocatable(scalars(left))) {
       if (explain && !left.isEmpty()) {
         explainer.skip(ReasonCode.AGENT_NOT_ALLOCATABLE, null, agentId, null,
             () -> "agent " + agentId + " has nothing allocatable left (" + left.quantities()
@@ -205,30 +206,34 @@ final class AllocationStep {
     return true;
   }
 
-  private void stageQuota(List<AgentId> order) {
-    for (AgentId agentId : order) {
-      if (!agentEligible(agentId, false)) {
+  private void stageQuota() {
+    for (int i = 0; i < order.length && quota.rolesShort() > 0; i++) {
+      if (!agentEligible(i, false)) {
         continue;
       }
-      for (String role : quotaRoleSorter.order()) {
-        if (!shortfall.getOrDefault(role, Quantities.ZERO).isZero()) {
-          offerRoleOnAgent(agentId, role, Stage.QUOTA);
+      for (StepSlots.RoleSlot role : quotaRoleSorter.<StepSlots.RoleSlot>payloads()) {
+        if (available(i).isEmpty()) {
+          break;
+        }
+        if (!role.shortfall().isZero()) {
+          offerRoleOnAgent(i, role, Stage.QUOTA);
         }
       }
       applySorterUpdates();
+      dropMetGuarantees();
     }
   }
 
-  private void stageFair(List<AgentId> order) {
-    for (AgentId agentId : order) {
-      if (!agentEligible(agentId, true)) {
+  private void stageFair() {
+    for (int i = 0; i < order.length; i++) {
+      if (!agentEligible(i, true)) {
         continue;
       }
-      for (String role : roleSorter.order()) {
-        if (!allocatable(available.get(agentId).quantities())) {
+      for (StepSlots.RoleSlot role : roleSorter.<StepSlots.RoleSlot>payloads()) {
+        if (!allocatable(scalars(available(i)))) {
           break;
         }
-        offerRoleOnAgent(agentId, role, Stage.FAIR);
+        offerRoleOnAgent(i, role, Stage.FAIR);
       }
       applySorterUpdates();
     }
@@ -245,137 +250,111 @@ final class AllocationStep {
     sorterUpdates.clear();
   }
 
-  private void offerRoleOnAgent(AgentId agentId, String role, Stage stage) {
-    Cap cap = null;
+  /**
+   * Takes the roles whose guarantee is now met out of the stage 1 walk, where they would only be
+   * passed over (shortfalls only shrink during a step). Only top-level leaves can go without
+   * changing the order of the others; a nested role stays and is passed over as before.
+   */
+  private void dropMetGuarantees() {
+    for (StepSlots.RoleSlot role : newlyMet) {
+      quotaRoleSorter.removeTopLevelLeaf(role.role);
+    }
+    newlyMet.clear();
+  }
+
+  private void offerRoleOnAgent(int index, StepSlots.RoleSlot role, Stage stage) {
+    StepQuota.Cap cap = null;
     AgentResources candidate = null;
     boolean allocatable = false;
-    for (String client : frameworkSorters.get(role).order()) {
-      FrameworkId frameworkId = FrameworkId.of(client);
-      if (!frameworkEligible(frameworkId, role)) {
+    AgentId agentId = order[index].spec.id();
+    Iterable<StepSlots.FrameworkSlot> walk = role.onlyFramework != null
+        ? List.of(role.onlyFramework) : role.frameworkSorter.payloads();
+    for (StepSlots.FrameworkSlot framework : walk) {
+      if (!frameworkEligible(framework)) {
         continue;
       }
       if (candidate == null) {
-        AgentResources avail = available.get(agentId);
-        cap = cap(avail, role, stage);
-        candidate = offerable(avail, role, cap);
+        AgentResources avail = available(index);
+        cap = quota.cap(avail, role, stage == Stage.QUOTA);
+        candidate = offerable(avail, role.role, cap);
         if (candidate.isEmpty() && cap.binding() == null) {
           return;
         }
-        allocatable = allocatable(candidate.quantities());
+        allocatable = allocatable(scalars(candidate));
       }
       if (!allocatable) {
-        explainNotAllocatable(agentId, frameworkId, role, cap, candidate);
+        explainNotAllocatable(agentId, framework, cap, candidate);
         continue;
       }
-      RefusalFilter filter = books.filters
-          .getOrDefault(new FrameworkRole(frameworkId, role), Map.of()).get(agentId);
+      RefusalFilter filter = framework.filters == null ? null : framework.filters.get(agentId);
       if (filter != null && filter.filters(candidate, nowMillis)) {
-        explainer.skip(ReasonCode.FILTERED, frameworkId, agentId, role,
-            () -> "agent " + agentId + " filtered for framework " + frameworkId + " until "
-                + TimeOfDay.format(filter.expiresAtMillis()));
+        FrameworkId frameworkId = framework.id;
+        explainer.skip(ReasonCode.FILTERED, framework.tally(explainer), frameworkId, agentId,
+            role.role, () -> "agent " + agentId + " filtered for framework " + frameworkId
+                + " until " + TimeOfDay.format(filter.expiresAtMillis()));
         continue;
       }
-      commitOffer(agentId, frameworkId, role, candidate);
+      commitOffer(index, framework, role, candidate, stage);
       candidate = null;
     }
   }
 
-  private void explainNotAllocatable(AgentId agentId, FrameworkId frameworkId, String role,
-      Cap cap, AgentResources candidate) {
+  private void explainNotAllocatable(AgentId agentId, StepSlots.FrameworkSlot framework,
+      StepQuota.Cap cap, AgentResources candidate) {
     ReasonCode code = cap.binding() != null ? cap.binding() : ReasonCode.BELOW_MIN_ALLOCATABLE;
-    Supplier text = cap.binding() != null ? cap.binder() : () -> "agent " + agentId
+    String role = framework.role;
+    StepQuota.Supplier text = cap.binding() != null ? cap.binder() : () -> "agent " + agentId
         + " offers only " + candidate + " to role " + role + ", below every minimum "
         + options.minAllocatable();
-    explainer.skip(code, frameworkId, agentId, role, text::get);
+    explainer.skip(code, framework.tally(explainer), framework.id, agentId, role, text::get);
   }
 
   /** The framework checkers, which need no resource arithmetic; each explained once per step. */
-  private boolean frameworkEligible(FrameworkId frameworkId, String role) {
-    Books.FrameworkEntry framework = books.frameworks.get(frameworkId);
-    FrameworkRole key = new FrameworkRole(frameworkId, role);
-    if (!framework.active) {
-      if (explainedOnce.add(key)) {
-        explainer.skip(ReasonCode.FRAMEWORK_INACTIVE, frameworkId, null, role,
-            () -> "framework " + frameworkId + " is inactive");
-      }
-      return false;
+  private boolean frameworkEligible(StepSlots.FrameworkSlot framework) {
+    if (framework.ineligible == null) {
+      return true;
     }
-    if (framework.suppressed.contains(role)) {
-      if (explainedOnce.add(key)) {
-        explainer.skip(ReasonCode.SUPPRESSED, frameworkId, null, role,
-            () -> "framework " + frameworkId + " suppressed offers for role " + role);
-      }
-      return false;
+    if (!framework.explained) {
+      framework.explained = true;
+      FrameworkId frameworkId = framework.id;
+      String role = framework.role;
+      explainer.skip(framework.ineligible, framework.tally(explainer), frameworkId, null, role,
+          framework.ineligible == ReasonCode.FRAMEWORK_INACTIVE
+              ? () -> "framework " + frameworkId + " is inactive"
+              : () -> "framework " + frameworkId + " suppressed offers for role " + role);
     }
-    return true;
-  }
-
-  /**
-   * How much unreserved scalar resource a role may take now: its own and its ancestors' remaining
-   * limits, the headroom other roles' guarantees need, and in stage 1 its own shortfall.
-   */
-  private Cap cap(AgentResources avail, String role, Stage stage) {
-    Quantities have = avail.unreserved().scalars();
-    Quantities cap = have;
-    ReasonCode binding = null;
-    Supplier binder = null;
-    for (String path : Roles.selfAndAncestors(role)) {
-      Quota quota = books.quotas.get(path);
-      if (quota == null) {
-        continue;
-      }
-      Quantities left = quota.limits().minusFloorZero(consumed(path));
-      for (int d = 0; d < Quantities.NAMES.length; d++) {
-        if (left.get(d) < cap.get(d) && binding == null) {
-          binding = ReasonCode.ROLE_AT_LIMIT;
-          int dimension = d;
-          binder = () -> "role " + path + " at its " + limitText(dimension, quota.limits());
-        }
-      }
-      cap = cap.min(left);
-    }
-    Quantities own = shortfall.getOrDefault(role, Quantities.ZERO);
-    Quantities slack = availableHeadroom.minusFloorZero(requiredHeadroom.minus(own));
-    if (!slack.contains(cap) && binding == null) {
-      binding = ReasonCode.HEADROOM_HELD;
-      Quantities held = requiredHeadroom.minus(own);
-      binder = () -> "unreserved resources held back as headroom for other roles' quota"
-          + " guarantees (" + held + ")";
-    }
-    cap = cap.min(slack);
-    if (stage == Stage.QUOTA) {
-      Quantities guarantees = books.quotas.get(role).guarantees();
-      cap = new Quantities(
-          guarantees.cpuMillis() > 0 ? Math.min(cap.cpuMillis(), own.cpuMillis()) : cap.cpuMillis(),
-          guarantees.memMb() > 0 ? Math.min(cap.memMb(), own.memMb()) : cap.memMb(),
-          guarantees.diskMb() > 0 ? Math.min(cap.diskMb(), own.diskMb()) : cap.diskMb(),
-          guarantees.gpus() > 0 ? Math.min(cap.gpus(), own.gpus()) : cap.gpus());
-    }
-    return new Cap(cap, binding, binder);
-  }
-
-  private static String limitText(int dimension, Quantities limits) {
-    long value = limits.get(dimension);
-    String amount = switch (dimension) {
-      case 0 -> Quantities.formatCpus(value);
-      case 1, 2 -> value + " MB";
-      default -> Long.toString(value);
-    };
-    return Quantities.NAMES[dimension] + " limit " + amount;
+    return false;
   }
 
   /**
    * What a framework of {@code role} may be offered: the reservations it may use plus the capped
    * unreserved scalars; unreserved ports go along only with some unreserved scalar, since ports
-   * alone run nothing and would keep them from other frameworks.
+   * alone run nothing and would keep them from other frameworks. An agent without reservations
+   * whose scalars are not capped is offered as it is, without a copy.
    */
-  private static AgentResources offerable(AgentResources avail, String role, Cap cap) {
-    AgentResources reserved = avail.reservedAllocatableTo(role);
+  private static AgentResources offerable(AgentResources avail, String role,
+      StepQuota.Cap cap) {
     Quantities scalars = cap.unreserved();
+    if (avail.reserved().isEmpty()) {
+      if (scalars.isZero()) {
+        return AgentResources.EMPTY;
+      }
+      if (scalars.equals(avail.unreserved().scalars())) {
+        return avail;
+      }
+      return AgentResources.unreserved(new Resources(scalars, avail.unreserved().ports()));
+    }
+    AgentResources reserved = avail.reservedAllocatableTo(role);
     Resources unreserved = scalars.isZero()
         ? Resources.EMPTY
         : new Resources(scalars, avail.unreserved().ports());
     return reserved.withUnreserved(unreserved);
+  }
+
+  /** {@link AgentResources#quantities()} without iterating an empty reservation map. */
+  private static Quantities scalars(AgentResources resources) {
+    return resources.reserved().isEmpty()
+        ? resources.unreserved().scalars() : resources.quantities();
   }
 
   private boolean allocatable(Quantities quantities) {
@@ -387,39 +366,58 @@ final class AllocationStep {
     return false;
   }
 
-  private void commitOffer(AgentId agentId, FrameworkId frameworkId, String role,
-      AgentResources resources) {
-    AgentResources before = available.get(agentId);
-    Check.invariant(before.contains(resources), "offer %s exceeds available %s on agent %s",
-        resources, before, agentId);
-    available.put(agentId, before.minus(resources));
-    offers.merge(new OfferKey(frameworkId, role, agentId), resources, AgentResources::plus);
-    offered.add(new FrameworkRole(frameworkId, role));
-    Quantities all = resources.quantities();
-    Quantities unreserved = resources.unreserved().scalars();
-    sorterUpdates.add(new SorterUpdate(roleSorter, role, all));
-    if (books.quotas.containsKey(role)
-        && !books.quotas.get(role).guarantees().isZero()) {
-      sorterUpdates.add(new SorterUpdate(quotaRoleSorter, role, all));
+  private void commitOffer(int index, StepSlots.FrameworkSlot framework,
+      StepSlots.RoleSlot role, AgentResources resources, Stage stage) {
+    AgentResources before = available(index);
+    if (resources == before) {
+      available[index] = AgentResources.EMPTY;
+    } else {
+      Check.invariant(before.contains(resources), "offer %s exceeds available %s on agent %s",
+          resources, before, order[index].spec.id());
+      available[index] = before.minus(resources);
     }
-    sorterUpdates.add(new SorterUpdate(frameworkSorters.get(role), frameworkId.value(), all));
-    availableHeadroom = availableHeadroom.minus(unreserved);
-    addConsumed(role, unreserved);
-    for (String path : Roles.selfAndAncestors(role)) {
-      Quantities old = shortfall.get(path);
-      if (old != null) {
-        Quantities now = books.quotas.get(path).guarantees().minusFloorZero(consumed(path));
-        shortfall.put(path, now);
-        requiredHeadroom = requiredHeadroom.minus(old).plus(now);
+    addOffer(index, framework, resources, stage);
+    framework.offered = true;
+    Quantities all = scalars(resources);
+    sorterUpdates.add(new SorterUpdate(roleSorter, role.role, all));
+    if (role.guaranteed && stage == Stage.QUOTA) {
+      // The quota role sorter is walked only in stage 1, so stage 2 need not keep it.
+      sorterUpdates.add(new SorterUpdate(quotaRoleSorter, role.role, all));
+    }
+    sorterUpdates.add(new SorterUpdate(role.frameworkSorter, framework.id.value(), all));
+    boolean wasShort = role.guaranteed && !role.shortfall().isZero();
+    quota.offered(role, resources.unreserved().scalars());
+    if (wasShort && role.shortfall().isZero()) {
+      newlyMet.add(role);
+    }
+  }
+
+  /** Adds an offer to the plan, or to the same agent's stage 1 offer to the same framework. */
+  private void addOffer(int index, StepSlots.FrameworkSlot framework, AgentResources resources,
+      Stage stage) {
+    Books.AgentEntry agent = order[index];
+    if (!quotaOffers.isEmpty() || stage == Stage.QUOTA) {
+      OfferKey key = new OfferKey(framework.id, framework.role, agent.spec.id());
+      StepSlots.PendingOffer earlier = quotaOffers.get(key);
+      if (earlier != null) {
+        earlier.resources = earlier.resources.plus(resources);
+        return;
       }
+      StepSlots.PendingOffer offer = new StepSlots.PendingOffer(agent, framework, resources);
+      offers.add(offer);
+      if (stage == Stage.QUOTA) {
+        quotaOffers.put(key, offer);
+      }
+      return;
     }
+    offers.add(new StepSlots.PendingOffer(agent, framework, resources));
   }
 
   private void explainUnmetDemand() {
     for (Books.FrameworkEntry framework : books.frameworks.values()) {
       for (String role : framework.spec.roles()) {
-        if (!framework.suppressed.contains(role)
-            && !offered.contains(new FrameworkRole(framework.spec.id(), role))) {
+        StepSlots.FrameworkSlot slot = roles.get(role).frameworks.get(framework.spec.id().value());
+        if (!framework.suppressed.contains(role) && !slot.offered) {
           explainer.noOffer(framework.spec.id(), role);
         }
       }

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * changes it; {@link AllocationStep} only reads it.
  *
  * <p>Invariants (checked by {@link #checkInvariants()} in tests): for every agent, the sum of its
- * allocations equals {@code allocated} and is contained in its total; per-role and per-framework
+ * allocations is contained in its total and equals the total minus {@code available}; per-role and per-framework
  * sums equal the sums over agents. Called only on the allocator's thread.
  */
 final class Books {
@@ -30,8 +30,11 @@ final class Books {
   static final class AgentEntry {
     AgentSpec spec;
     boolean active = true;
-    AgentResources allocated = AgentResources.EMPTY;
-    /** Always {@code spec.total() - allocated}; kept, not recomputed, as it is read per step. */
+    /**
+     * Always {@code spec.total()} minus the sum of {@link #allocations}; kept, not recomputed, as
+     * it is read per step. (The sum itself is not kept: adding fragmented port sets on every
+     * offer costs more than summing on the rare {@link #allocated()} call.)
+     */
     private AgentResources available;
     final Map<FrameworkRole, AgentResources> allocations = new HashMap<>();
 
@@ -47,17 +50,30 @@ final class Books {
     /** Replaces the spec; the caller has checked that the new total holds the allocations. */
     void respec(AgentSpec newSpec) {
       spec = newSpec;
-      available = newSpec.total().minus(allocated);
+      available = newSpec.total().minus(allocated());
     }
 
+    /** The sum of the allocations on this agent. */
+    AgentResources allocated() {
+      AgentResources sum = AgentResources.EMPTY;
+      for (AgentResources part : allocations.values()) {
+        sum = sum.plus(part);
+      }
+      return sum;
+    }
+
+    /**
+     * Takes {@code resources} (now in {@link #allocations}) from available. An agent offered
+     * whole takes no arithmetic: the values are immutable and compared by content, so sharing
+     * them is exact.
+     */
     void add(AgentResources resources) {
-      allocated = allocated.plus(resources);
-      available = available.minus(resources);
+      available = available.equals(resources) ? AgentResources.EMPTY : available.minus(resources);
     }
 
+    /** Gives {@code resources} (no longer in {@link #allocations}) back to available. */
     void subtract(AgentResources resources) {
-      allocated = allocated.minus(resources);
-      available = available.plus(resources);
+      available = available.isEmpty() ? resources : available.plus(resources);
     }
   }
 
@@ -74,7 +90,12 @@ final class Books {
     }
   }
 
+  /** Agents in id order; change only through {@link #putAgent}, {@link #removeAgent}. */
   final TreeMap<AgentId, AgentEntry> agents = new TreeMap<>();
+  /** The same agents by id, for lookups in the hot path (a hash, not 15 string compares). */
+  private final Map<AgentId, AgentEntry> agentIndex = new HashMap<>();
+  /** The scalar total of every agent, kept as agents come, go and change. */
+  private Quantities clusterTotal = Quantities.ZERO;
   final TreeMap<FrameworkId, FrameworkEntry> frameworks = new TreeMap<>();
   final TreeMap<String, Double> weights = new TreeMap<>();
   final TreeMap<String, Quota> quotas = new TreeMap<>();
@@ -88,10 +109,43 @@ final class Books {
   /** Allocations ever made per framework and role: a sorter tie-breaker. */
   final Map<FrameworkRole, Long> frameworkCounts = new HashMap<>();
   final Map<FrameworkRole, Map<AgentId, RefusalFilter>> filters = new HashMap<>();
+  /** No filter expires before this (a lower bound), so most steps need not scan them. */
+  long filtersExpireNoEarlierThanMillis = Long.MAX_VALUE;
   long cycle;
 
+  /** Adds an agent (its id is new) with nothing allocated. */
+  void putAgent(AgentSpec spec) {
+    AgentEntry entry = new AgentEntry(spec);
+    agents.put(spec.id(), entry);
+    agentIndex.put(spec.id(), entry);
+    clusterTotal = clusterTotal.plus(spec.total().quantities());
+  }
+
+  /** Replaces an agent's spec; the caller has checked that the new total holds its allocations. */
+  void respecAgent(AgentEntry entry, AgentSpec spec) {
+    clusterTotal = clusterTotal.minus(entry.spec.total().quantities())
+        .plus(spec.total().quantities());
+    entry.respec(spec);
+  }
+
+  /** Removes an agent whose allocations have been removed. */
+  void removeAgent(AgentId id) {
+    AgentEntry entry = agentIndex.remove(id);
+    agents.remove(id);
+    if (entry != null) {
+      clusterTotal = clusterTotal.minus(entry.spec.total().quantities());
+    }
+  }
+
+  /** Adds a refusal filter. */
+  void putFilter(FrameworkRole key, AgentId agentId, RefusalFilter filter) {
+    filters.computeIfAbsent(key, k -> new HashMap<>()).put(agentId, filter);
+    filtersExpireNoEarlierThanMillis =
+        Math.min(filtersExpireNoEarlierThanMillis, filter.expiresAtMillis());
+  }
+
   AgentEntry agent(AgentId id) {
-    AgentEntry entry = agents.get(id);
+    AgentEntry entry = agentIndex.get(id);
     Check.argument(entry != null, "unknown agent %s", id);
     return entry;
   }
@@ -117,15 +171,30 @@ final class Books {
   /** Adds an allocation (offered or used); see {@link #checkAllocatable}. */
   void allocate(Allocation allocation) {
     checkAllocatable(allocation);
-    AgentEntry agent = agents.get(allocation.agentId());
-    FrameworkRole key = new FrameworkRole(allocation.frameworkId(), allocation.role());
-    agent.allocations.merge(key, allocation.resources(), AgentResources::plus);
-    agent.add(allocation.resources());
-    Quantities quantities = allocation.resources().quantities();
-    frameworks.get(allocation.frameworkId()).allocatedByRole
-        .merge(allocation.role(), quantities, Quantities::plus);
-    roleAllocated.merge(allocation.role(), quantities, Quantities::plus);
-    roleCounts.merge(allocation.role(), 1L, Long::sum);
+    allocateChecked(agentIndex.get(allocation.agentId()), frameworks.get(allocation.frameworkId()),
+        allocation.role(), allocation.resources());
+  }
+
+  /**
+   * Adds an offer the step computed from these books: the step has checked it against the
+   * agent's available resources and the framework's roles, so only the containment is asserted.
+   */
+  void allocateOffer(AgentEntry agent, FrameworkEntry framework, String role,
+      AgentResources resources) {
+    Check.invariant(agent.available() == resources || agent.available().contains(resources),
+        "offer %s exceeds available %s on agent %s", resources, agent.available(), agent.spec.id());
+    allocateChecked(agent, framework, role, resources);
+  }
+
+  private void allocateChecked(AgentEntry agent, FrameworkEntry framework, String role,
+      AgentResources resources) {
+    FrameworkRole key = new FrameworkRole(framework.spec.id(), role);
+    agent.allocations.merge(key, resources, AgentResources::plus);
+    agent.add(resources);
+    Quantities quantities = resources.quantities();
+    framework.allocatedByRole.merge(role, quantities, Quantities::plus);
+    roleAllocated.merge(role, quantities, Quantities::plus);
+    roleCounts.merge(role, 1L, Long::sum);
     frameworkCounts.merge(key, 1L, Long::sum);
   }
 
@@ -138,7 +207,8 @@ final class Books {
         "framework %s holds %s on agent %s for role %s, cannot recover %s",
         allocation.frameworkId(), held, allocation.agentId(), allocation.role(),
         allocation.resources());
-    AgentResources left = held.minus(allocation.resources());
+    AgentResources left = held.equals(allocation.resources())
+        ? AgentResources.EMPTY : held.minus(allocation.resources());
     if (left.isEmpty()) {
       agent.allocations.remove(key);
     } else {
@@ -155,11 +225,7 @@ final class Books {
 
   /** The scalar total of every agent. */
   Quantities clusterTotal() {
-    Quantities sum = Quantities.ZERO;
-    for (AgentEntry agent : agents.values()) {
-      sum = sum.plus(agent.spec.total().quantities());
-    }
-    return sum;
+    return clusterTotal;
   }
 
   /** Allocated quantities per role including its descendants (what quota is measured on). */
@@ -182,8 +248,6 @@ final class Books {
         sum = sum.plus(e.getValue());
         byRole.merge(e.getKey().role(), e.getValue().quantities(), Quantities::plus);
       }
-      Check.invariant(sum.equals(agent.allocated), "agent %s allocated %s but sum is %s",
-          agent.spec.id(), agent.allocated, sum);
       Check.invariant(agent.spec.total().contains(sum), "agent %s over-allocated: %s of %s",
           agent.spec.id(), sum, agent.spec.total());
       Check.invariant(agent.available().equals(agent.spec.total().minus(sum)),
@@ -192,5 +256,15 @@ final class Books {
     }
     Check.invariant(byRole.equals(roleAllocated), "role sums %s differ from books %s",
         byRole, roleAllocated);
+    Quantities total = Quantities.ZERO;
+    for (AgentEntry agent : agents.values()) {
+      total = total.plus(agent.spec.total().quantities());
+      Check.invariant(agentIndex.get(agent.spec.id()) == agent, "agent %s not indexed",
+          agent.spec.id());
+    }
+    Check.invariant(agentIndex.size() == agents.size(), "agent index holds %s agents, books %s",
+        agentIndex.size(), agents.size());
+    Check.invariant(total.equals(clusterTotal), "cluster total %s but agents sum to %s",
+        clusterTotal, total);
   }
 }

@@ -66,7 +66,7 @@ public final class DrfAllocator implements Allocator {
       Check.argument(allocation.agentId().equals(agent.id()),
           "allocation on agent %s passed with agent %s", allocation.agentId(), agent.id());
     }
-    books.agents.put(agent.id(), new Books.AgentEntry(agent));
+    books.putAgent(agent);
     try {
       used.forEach(books::allocate);
     } catch (IllegalArgumentException e) {
@@ -78,10 +78,11 @@ public final class DrfAllocator implements Allocator {
   @Override
   public void updateAgent(AgentSpec agent) {
     Books.AgentEntry entry = books.agent(agent.id());
-    Check.argument(agent.total().contains(entry.allocated),
+    AgentResources allocated = entry.allocated();
+    Check.argument(agent.total().contains(allocated),
         "agent %s new total %s does not hold its allocations %s",
-        agent.id(), agent.total(), entry.allocated);
-    entry.respec(agent);
+        agent.id(), agent.total(), allocated);
+    books.respecAgent(entry, agent);
   }
 
   @Override
@@ -92,7 +93,7 @@ public final class DrfAllocator implements Allocator {
       books.unallocate(new Allocation(e.getKey().frameworkId(), e.getKey().role(), agentId,
           e.getValue()));
     }
-    books.agents.remove(agentId);
+    books.removeAgent(agentId);
     books.filters.values().forEach(byAgent -> byAgent.remove(agentId));
   }
 
@@ -167,10 +168,8 @@ public final class DrfAllocator implements Allocator {
     if (filters.refuseMillis() > 0 && !resources.resources().isEmpty()) {
       long expires =
           nowMillis + Math.max(filters.refuseMillis(), options.allocationIntervalMillis());
-      books.filters
-          .computeIfAbsent(new FrameworkRole(resources.frameworkId(), resources.role()),
-              key -> new HashMap<>())
-          .put(resources.agentId(), new RefusalFilter(resources.resources(), expires));
+      books.putFilter(new FrameworkRole(resources.frameworkId(), resources.role()),
+          resources.agentId(), new RefusalFilter(resources.resources(), expires));
     }
   }
 
@@ -228,9 +227,12 @@ public final class DrfAllocator implements Allocator {
   @Override
   public OfferPlan allocate(long nowMillis, Set<AgentId> candidates) {
     expireFilters(nowMillis);
-    OfferPlan plan = AllocationStep.run(books, options, nowMillis, candidates);
-    for (Offer offer : plan.offers()) {
-      books.allocate(offer.asAllocation());
+    AllocationStep.Outcome outcome = AllocationStep.run(books, options, nowMillis, candidates);
+    OfferPlan plan = outcome.plan();
+    for (int i = 0; i < plan.offers().size(); i++) {
+      Offer offer = plan.offers().get(i);
+      books.allocateOffer(outcome.agents().get(i), outcome.frameworks().get(i), offer.role(),
+          offer.resources());
     }
     books.cycle = plan.cycle();
     if (LOG.isDebugEnabled()) {
@@ -241,15 +243,29 @@ public final class DrfAllocator implements Allocator {
     return plan;
   }
 
+  /** Drops expired filters; scans them only once the earliest may have expired. */
   private void expireFilters(long nowMillis) {
+    if (nowMillis < books.filtersExpireNoEarlierThanMillis) {
+      return;
+    }
+    long earliest = Long.MAX_VALUE;
     Iterator<Map<AgentId, RefusalFilter>> byKey = books.filters.values().iterator();
     while (byKey.hasNext()) {
       Map<AgentId, RefusalFilter> byAgent = byKey.next();
-      byAgent.values().removeIf(filter -> filter.expiresAtMillis() <= nowMillis);
+      Iterator<RefusalFilter> filters = byAgent.values().iterator();
+      while (filters.hasNext()) {
+        long expires = filters.next().expiresAtMillis();
+        if (expires <= nowMillis) {
+          filters.remove();
+        } else {
+          earliest = Math.min(earliest, expires);
+        }
+      }
       if (byAgent.isEmpty()) {
         byKey.remove();
       }
     }
+    books.filtersExpireNoEarlierThanMillis = earliest;
   }
 
   @Override

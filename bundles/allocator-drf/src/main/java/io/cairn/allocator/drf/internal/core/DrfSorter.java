@@ -26,10 +26,19 @@ import java.util.TreeSet;
  * resources of all agents. Not thread-safe.
  */
 final class DrfSorter implements Sorter {
-  private static final Comparator<Node> ORDER = Comparator.comparingDouble((Node n) -> n.share)
-      .thenComparingLong(n -> n.count)
-      .thenComparing(n -> n.path)
-      .thenComparing(n -> n.virtual);
+  /** Share, then allocation count, then path, then real before virtual (written out: hot). */
+  private static final Comparator<Node> ORDER = (a, b) -> {
+    int byShare = Double.compare(a.share, b.share);
+    if (byShare != 0) {
+      return byShare;
+    }
+    int byCount = Long.compare(a.count, b.count);
+    if (byCount != 0) {
+      return byCount;
+    }
+    int byPath = a.path.compareTo(b.path);
+    return byPath != 0 ? byPath : Boolean.compare(a.virtual, b.virtual);
+  };
 
   private final Quantities total;
   private final Map<String, Double> weights;
@@ -69,7 +78,43 @@ final class DrfSorter implements Sorter {
 
   @Override
   public Iterable<String> order() {
-    return () -> new Walk(root);
+    return () -> new Walk<>(root, hierarchical, node -> node.path);
+  }
+
+  /**
+   * Attaches an object to a client, so that {@link #payloads()} can yield it instead of the
+   * client's name (the allocation step attaches its per-step slots and saves a lookup per visit).
+   */
+  void attach(String client, Object payload) {
+    Node node = nodes.get(client);
+    Check.argument(node != null && node.client, "unknown client %s", client);
+    node.payload = payload;
+  }
+
+  /**
+   * The objects {@link #attach attached} to the clients, in {@link #order()}; null for a client
+   * without one. Same validity rules as {@link #order()}.
+   */
+  @SuppressWarnings("unchecked")
+  <T> Iterable<T> payloads() {
+    return () -> new Walk<>(root, hierarchical,
+        node -> (T) (node.virtual ? node.parent.payload : node.payload));
+  }
+
+  /**
+   * Removes a client that sits directly below the root and has no children, if {@code client} is
+   * one, and says whether it did. Its siblings' order does not depend on it, so the order of the
+   * others is unchanged. Not during a walk.
+   */
+  boolean removeTopLevelLeaf(String client) {
+    Node node = nodes.get(client);
+    if (node == null || !node.client || node.parent != root || !node.children.isEmpty()) {
+      return false;
+    }
+    boolean removed = root.children.remove(node);
+    Check.invariant(removed, "sorter entry %s missing from the root", client);
+    nodes.remove(client);
+    return true;
   }
 
   @Override
@@ -146,18 +191,37 @@ final class DrfSorter implements Sorter {
     return node;
   }
 
-  /** A lazy depth-first walk yielding client paths. */
-  private static final class Walk implements Iterator<String> {
-    private final Deque<Iterator<Node>> stack = new ArrayDeque<>();
-    private String next;
+  /**
+   * A lazy depth-first walk yielding what {@code view} makes of each client entry. A flat sorter
+   * (frameworks) has only leaves below the root, so its walk is one set iterator, no stack.
+   */
+  private static final class Walk<T> implements Iterator<T> {
+    private final java.util.function.Function<Node, T> view;
+    private final Iterator<Node> flat;
+    private final Deque<Iterator<Node>> stack;
+    private Node next;
 
-    Walk(Node root) {
-      stack.push(root.children.iterator());
+    Walk(Node root, boolean hierarchical, java.util.function.Function<Node, T> view) {
+      this.view = view;
+      if (hierarchical) {
+        flat = null;
+        stack = new ArrayDeque<>();
+        stack.push(root.children.iterator());
+      } else {
+        flat = root.children.iterator();
+        stack = null;
+      }
       advance();
     }
 
     private void advance() {
       next = null;
+      if (flat != null) {
+        if (flat.hasNext()) {
+          next = flat.next();
+        }
+        return;
+      }
       while (!stack.isEmpty()) {
         Iterator<Node> top = stack.peek();
         if (!top.hasNext()) {
@@ -166,7 +230,7 @@ final class DrfSorter implements Sorter {
         }
         Node node = top.next();
         if (node.virtual || node.children.isEmpty()) {
-          next = node.path;
+          next = node;
           return;
         }
         stack.push(node.children.iterator());
@@ -179,13 +243,13 @@ final class DrfSorter implements Sorter {
     }
 
     @Override
-    public String next() {
+    public T next() {
       if (next == null) {
         throw new NoSuchElementException();
       }
-      String result = next;
+      Node result = next;
       advance();
-      return result;
+      return view.apply(result);
     }
   }
 
@@ -202,6 +266,8 @@ final class DrfSorter implements Sorter {
     final TreeSet<Node> children = new TreeSet<>(ORDER);
     boolean client;
     Node virtualLeaf;
+    /** What {@link #attach} attached to this client; null if nothing. */
+    Object payload;
     Quantities allocation = Quantities.ZERO;
     long count;
     double share;

@@ -18,12 +18,16 @@ import java.util.function.Supplier;
  * is counted by code; the first {@code reasonsMax} are kept with their message, built lazily so
  * that a large cluster does not pay for strings nobody reads. Per (framework, role) it tallies the
  * skips and keeps one example message per code, from which {@link #noOffer} writes the summary.
+ * The step may hold on to a {@link Tally} (see {@link #tally}) so that a skip in its inner loop
+ * costs a few array writes, not a map lookup. Not thread-safe.
  */
 final class Explainer {
+  private static final ReasonCode[] CODES = ReasonCode.values();
+
   private final int reasonsMax;
   private final List<Reason> skips = new ArrayList<>();
   private final List<Reason> unmet = new ArrayList<>();
-  private final EnumMap<ReasonCode, Long> counts = new EnumMap<>(ReasonCode.class);
+  private final long[] counts = new long[CODES.length];
   private final Map<FrameworkRole, Tally> tallies = new HashMap<>();
   private long dropped;
 
@@ -31,17 +35,32 @@ final class Explainer {
     this.reasonsMax = reasonsMax;
   }
 
+  /** The tally of one (framework, role), created on first use. */
+  Tally tally(FrameworkId frameworkId, String role) {
+    return tallies.computeIfAbsent(new FrameworkRole(frameworkId, role), k -> new Tally());
+  }
+
   /** Records a skip; {@code frameworkId}, {@code agentId} and {@code role} may be null. */
   void skip(ReasonCode code, FrameworkId frameworkId, AgentId agentId, String role,
       Supplier<String> message) {
-    counts.merge(code, 1L, Long::sum);
+    Tally tally = frameworkId != null && role != null ? tally(frameworkId, role) : null;
+    skip(code, tally, frameworkId, agentId, role, message);
+  }
+
+  /**
+   * Records a skip whose (framework, role) tally the caller already holds ({@code tally} is null
+   * when the skip is about no framework).
+   */
+  void skip(ReasonCode code, Tally tally, FrameworkId frameworkId, AgentId agentId, String role,
+      Supplier<String> message) {
+    int ordinal = code.ordinal();
+    counts[ordinal]++;
     String text = null;
-    if (frameworkId != null && role != null) {
-      Tally tally = tallies.computeIfAbsent(new FrameworkRole(frameworkId, role), k -> new Tally());
-      tally.counts.merge(code, 1, Integer::sum);
-      if (!tally.examples.containsKey(code)) {
+    if (tally != null) {
+      tally.counts[ordinal]++;
+      if (tally.examples[ordinal] == null) {
         text = message.get();
-        tally.examples.put(code, text);
+        tally.examples[ordinal] = text;
       }
     }
     if (skips.size() < reasonsMax) {
@@ -57,15 +76,17 @@ final class Explainer {
     Tally tally = tallies.get(new FrameworkRole(frameworkId, role));
     StringBuilder text = new StringBuilder()
         .append("framework ").append(frameworkId).append(" got no offer for role ").append(role);
-    if (tally == null) {
+    if (tally == null || tally.isEmpty()) {
       text.append(": every agent's resources went to roles or frameworks with lower shares,"
           + " or none were left");
     } else {
       String separator = ": ";
-      for (Map.Entry<ReasonCode, Integer> entry : tally.counts.entrySet()) {
-        text.append(separator).append(entry.getKey().name().toLowerCase()).append(" x")
-            .append(entry.getValue()).append(" (").append(tally.examples.get(entry.getKey()))
-            .append(')');
+      for (int i = 0; i < CODES.length; i++) {
+        if (tally.counts[i] == 0) {
+          continue;
+        }
+        text.append(separator).append(CODES[i].name().toLowerCase()).append(" x")
+            .append(tally.counts[i]).append(" (").append(tally.examples[i]).append(')');
         separator = "; ";
       }
     }
@@ -74,11 +95,27 @@ final class Explainer {
   }
 
   Explanation build() {
-    return new Explanation(unmet, skips, dropped, counts);
+    EnumMap<ReasonCode, Long> byCode = new EnumMap<>(ReasonCode.class);
+    for (int i = 0; i < CODES.length; i++) {
+      if (counts[i] > 0) {
+        byCode.put(CODES[i], counts[i]);
+      }
+    }
+    return new Explanation(unmet, skips, dropped, byCode);
   }
 
-  private static final class Tally {
-    final EnumMap<ReasonCode, Integer> counts = new EnumMap<>(ReasonCode.class);
-    final EnumMap<ReasonCode, String> examples = new EnumMap<>(ReasonCode.class);
+  /** The skips of one (framework, role): a count and the first message per code. */
+  static final class Tally {
+    private final int[] counts = new int[CODES.length];
+    private final String[] examples = new String[CODES.length];
+
+    private boolean isEmpty() {
+      for (int count : counts) {
+        if (count > 0) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 }

@@ -62,6 +62,25 @@ class DrfAllocatorScenarioTest {
   }
 
   @Test
+  @DisplayName("a shorter filter added after a longer one still expires on time")
+  void shorterLaterFilterExpiresOnTime() {
+    DrfAllocator allocator = allocator();
+    allocator.addFramework(framework("f1", "eng"), true, List.of());
+    allocator.addAgent(agent("a1", 4, 4096), List.of());
+    declineAll(allocator, allocator.allocate(NOON), new Filters(60_000), NOON);
+    allocator.addAgent(agent("a2", 4, 4096), List.of());
+    OfferPlan second = allocator.allocate(NOON + 1_000);
+    assertEquals(List.of("f1/eng@a2"), offerSummary(second));
+    declineAll(allocator, second, new Filters(5_000), NOON + 1_000);
+
+    assertEquals(List.of(), allocator.allocate(NOON + 5_999).offers());
+    assertEquals(List.of("f1/eng@a2"), offerSummary(allocator.allocate(NOON + 6_000)));
+    assertEquals(List.of(), allocator.allocate(NOON + 59_999).offers());
+    assertEquals(List.of("f1/eng@a1"), offerSummary(allocator.allocate(NOON + 60_000)));
+    allocator.checkInvariants();
+  }
+
+  @Test
   @DisplayName("a filter lasts at least one allocation interval, and a larger offer passes it")
   void filterMinimumAndLargerOffer() {
     DrfAllocator allocator = allocator();
