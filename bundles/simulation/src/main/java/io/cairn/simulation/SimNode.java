@@ -39,6 +39,8 @@ import java.util.List;
  * of snapshots is modelled by the {@link DurableLog}, as before. Single-threaded.
  */
 final class SimNode {
+  /** Virtual ticks are exact: one tick of margin covers tick granularity (production: 2). */
+  private static final int LEASE_MARGIN_TICKS = 1;
   /** Messages and a persistence mark waiting for the writes up to {@code writeSeq} to sync. */
   private record Waiting(long writeSeq, List<Message> messages, long index, long term) {}
 
@@ -100,6 +102,9 @@ final class SimNode {
     incarnation++;
     DurableState recovered = durable.recover();
     core = new RaftCore(config, random.split(), recovered);
+    if (sim.leaseReads()) {
+      core.enableLeaseReads(LEASE_MARGIN_TICKS);
+    }
     appliedIndex = 0;
     digest = 0;
     kv.clear();

@@ -20,6 +20,7 @@ import io.cairn.env.RandomSource;
  * @param snapshotEvery applied entries between snapshots (log compaction), 0 for never
  * @param engineStorage keep each node's log in storage-engine's SimLogStorage instead of the
  *     simulator's own SimDurableLog (both follow the same fault model)
+ * @param leaseReads leaders answer reads from their lease (needs check-quorum; production: on)
  */
 public record SimParameters(
     int nodes,
@@ -35,7 +36,8 @@ public record SimParameters(
     int maxEntriesPerAppend,
     int maxInflightAppends,
     int snapshotEvery,
-    boolean engineStorage) {
+    boolean engineStorage,
+    boolean leaseReads) {
 
   /** Draws a run's parameters from its seed. */
   public static SimParameters derive(long seed) {
@@ -48,11 +50,21 @@ public record SimParameters(
             random.nextLong(0, 6) / 100.0,
             1,
             maxDelay);
+    int heartbeat = random.chance(0.5) ? 1 : 2;
+    boolean thesisExtensions = random.chance(0.85);
+    long maxDiskDelay = random.nextLong(1, 8);
+    long safetyPhase = random.nextLong(1_000, 6_000);
+    long faultEvery = random.nextLong(40, 300);
+    long clientEvery = random.nextLong(2, 25);
+    int entriesPerAppend = pick(random, 1, 2, 64);
+    int inflight = pick(random, 1, 4, 16);
+    int snapshotEvery = pick(random, 0, 3, 10, 40);
+    boolean engineStorage = random.chance(0.5);
+    boolean leaseReads = thesisExtensions && random.chance(0.5);
     return new SimParameters(
-        nodes, 10, random.chance(0.5) ? 1 : 2, random.chance(0.85), faults,
-        random.nextLong(1, 8), random.nextLong(1_000, 6_000), 4_000, random.nextLong(40, 300),
-        random.nextLong(2, 25), pick(random, 1, 2, 64), pick(random, 1, 4, 16),
-        pick(random, 0, 3, 10, 40), random.chance(0.5));
+        nodes, 10, heartbeat, thesisExtensions, faults, maxDiskDelay, safetyPhase, 4_000,
+        faultEvery, clientEvery, entriesPerAppend, inflight, snapshotEvery, engineStorage,
+        leaseReads);
   }
 
   private static int pick(RandomSource random, int... choices) {

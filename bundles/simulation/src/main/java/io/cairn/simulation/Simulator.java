@@ -459,6 +459,10 @@ public final class Simulator {
     return parameters.engineStorage();
   }
 
+  boolean leaseReads() {
+    return parameters.leaseReads();
+  }
+
   KvClients clients() {
     return clients;
   }

@@ -25,7 +25,7 @@ class RaftScenarioTest {
 
   private static SimParameters quiet(int nodes) {
     return new SimParameters(
-        nodes, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 0, true);
+        nodes, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 0, true, true);
   }
 
   private static void scenario(int nodes, Consumer<Simulator> body) {
@@ -229,7 +229,10 @@ class RaftScenarioTest {
   @Test
   @DisplayName("ReadIndex is confirmed by a quorum and never by a deposed leader")
   void readIndex() {
-    scenario(3, sim -> {
+    SimParameters withoutLease =
+        new SimParameters(3, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 0,
+            true, false);
+    scenario(withoutLease, sim -> {
       ProposeResult written = commitOne(sim);
       int leader = sim.leader().orElseThrow();
       long ok = sim.requestRead(leader);
@@ -244,6 +247,30 @@ class RaftScenarioTest {
       assertTrue(
           sim.confirmedReads(leader).stream().noneMatch(r -> r.requestId() == stale),
           "an isolated leader must not confirm a read");
+    });
+  }
+
+  @Test
+  @DisplayName("a leader answers reads from its lease at once, and not once the lease ran out")
+  void leaseRead() {
+    scenario(3, sim -> {
+      ProposeResult written = commitOne(sim);
+      int leader = sim.leader().orElseThrow();
+      sim.runFor(50);
+      long inLease = sim.requestRead(leader);
+      // Confirmed synchronously: no message left the leader for it.
+      ReadState confirmed =
+          sim.confirmedReads(leader).stream().filter(r -> r.requestId() == inLease).findFirst()
+              .orElseThrow(() -> new AssertionError("a read inside the lease was not answered"));
+      assertTrue(confirmed.index() >= written.index(), "lease read before the last commit");
+      sim.isolate(leader);
+      // An election timeout (10 ticks) later the lease is over, whatever the old leader thinks.
+      sim.runFor(10L * sim.tickMs());
+      long stale = sim.requestRead(leader);
+      sim.runFor(1_000);
+      assertTrue(
+          sim.confirmedReads(leader).stream().noneMatch(r -> r.requestId() == stale),
+          "an isolated leader confirmed a read after its lease ran out");
     });
   }
 
@@ -266,7 +293,8 @@ class RaftScenarioTest {
   @DisplayName("a follower behind the compacted log catches up through InstallSnapshot")
   void laggingFollowerCatchesUpFromASnapshot() {
     SimParameters compacting =
-        new SimParameters(3, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 5, true);
+        new SimParameters(3, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 5, true,
+            true);
     scenario(compacting, sim -> {
       commitOne(sim);
       int leader = sim.leader().orElseThrow();
@@ -289,7 +317,8 @@ class RaftScenarioTest {
   @DisplayName("membership changes by joint consensus: add two voters, then remove the leader")
   void membershipChangeByJointConsensus() {
     SimParameters five =
-        new SimParameters(5, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 0, true);
+        new SimParameters(5, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 0, true,
+            true);
     scenario(five, sim -> {
       int leader = sim.awaitLeader(BUDGET_MS);
       ProposeResult shrink = sim.proposeConfiguration(leader, Set.of(leader), Set.of());
@@ -313,7 +342,8 @@ class RaftScenarioTest {
   @DisplayName("a follower that missed a membership change learns it from a snapshot")
   void snapshotCarriesTheConfiguration() {
     SimParameters compacting =
-        new SimParameters(3, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 5, true);
+        new SimParameters(3, 10, 1, true, NetworkFaults.NONE, 3, 0, BUDGET_MS, 1, 1, 64, 16, 5, true,
+            true);
     scenario(compacting, sim -> {
       int leader = sim.awaitLeader(BUDGET_MS);
       int lagging = otherThan(sim, leader);

@@ -58,6 +58,23 @@ public final class RaftCore {
   private Configuration configuration;
   private long configIndex;
 
+  // Leader leases (thesis §6.4.1), off unless enableLeaseReads was called. Every heartbeat round
+  // carries a fresh read context; once a quorum answered the round sent at tick s, no other node
+  // can be elected before s + electionTimeoutTicks (each of them ignores votes for that long after
+  // hearing from us), so reads up to s + electionTimeoutTicks - margin need no round of their own.
+  private boolean leaseReads;
+  private int leaseMarginTicks;
+  /** Ticks since this core started; the driver keeps it in step with real time. */
+  private long now;
+  /** Heartbeat rounds not yet superseded, oldest first: {context, tick sent}. */
+  private final java.util.ArrayDeque<long[]> leaseRounds = new java.util.ArrayDeque<>();
+  /** The newest context each member answered in this term. */
+  private final Map<Integer, Long> leaseAcked = new HashMap<>();
+  /** The send tick of the newest round a quorum answered, or -1. */
+  private long leaseFrom = -1;
+  /** A transfer's TimeoutNow may arrive any time later: no lease for the rest of the term. */
+  private boolean transferredThisTerm;
+
   private final List<Message> sendNow = new ArrayList<>();
   private final List<Message> sendAfterPersist = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
@@ -93,6 +110,7 @@ public final class RaftCore {
 
   /** Advances logical time by one tick: election timeout, heartbeat, check-quorum. */
   public void tick() {
+    now++;
     if (role == Role.LEADER) {
       tickLeader();
     } else {
@@ -165,9 +183,12 @@ public final class RaftCore {
    */
   private boolean acceptHigherTerm(Message message) {
     if (message instanceof VoteRequest request) {
+      // With leases on, a node also ignores votes for an election timeout after it starts: it may
+      // have answered a leader's heartbeat just before it crashed, and that leader counts on it.
       boolean inLease =
-          config.checkQuorum() && leaderId != 0
-              && electionElapsed < config.electionTimeoutTicks();
+          config.checkQuorum()
+              && ((leaderId != 0 && electionElapsed < config.electionTimeoutTicks())
+                  || (leaseReads && now < config.electionTimeoutTicks()));
       if (inLease && !request.transfer()) {
         return false;
       }
@@ -295,7 +316,76 @@ public final class RaftCore {
       reads.waitForTermCommit(requestId);
       return;
     }
+    if (leaseValid()) {
+      readStates.add(new ReadState(requestId, log.committed()));
+      return;
+    }
     startRead(requestId);
+  }
+
+  /**
+   * Turns on leader-lease reads (thesis §6.4.1): a leader whose quorum answered a heartbeat sent
+   * less than {@code electionTimeoutTicks - marginTicks} ticks ago answers reads at its commit
+   * index without a round of its own. Needs check-quorum (followers' vote leases) and a driver
+   * whose ticks follow real time, including after pauses; the margin covers tick granularity
+   * and clock drift.
+   */
+  public void enableLeaseReads(int marginTicks) {
+    Check.argument(config.checkQuorum(), "lease reads need check-quorum (node %s)", config.nodeId());
+    Check.argument(marginTicks >= 1 && marginTicks < config.electionTimeoutTicks(),
+        "lease margin must be in [1, %s) ticks, was %s", config.electionTimeoutTicks(),
+        marginTicks);
+    leaseReads = true;
+    leaseMarginTicks = marginTicks;
+  }
+
+  /**
+   * Real time passed without ticks being run (the driver was paused for longer than it replays):
+   * only the clock moves, so any lease is over.
+   */
+  public void skipTicks(long ticks) {
+    Check.argument(ticks >= 0, "cannot skip %s ticks", ticks);
+    now += ticks;
+  }
+
+  public int electionTimeoutTicks() {
+    return config.electionTimeoutTicks();
+  }
+
+  /** Whether this leader may answer a read from its lease now. */
+  public boolean leaseValid() {
+    return leaseReads && role == Role.LEADER && !transferredThisTerm && transferee == 0
+        && leaseFrom >= 0 && now < leaseFrom + config.electionTimeoutTicks() - leaseMarginTicks
+        && log.term(log.committed()) == term;
+  }
+
+  private void resetLease() {
+    leaseRounds.clear();
+    leaseAcked.clear();
+    leaseFrom = -1;
+  }
+
+  /** A member answered the heartbeat round {@code context} (or a later one). */
+  private void noteLeaseAck(int member, long context) {
+    leaseAcked.merge(member, context, Math::max);
+    java.util.Iterator<long[]> newestFirst = leaseRounds.descendingIterator();
+    while (newestFirst.hasNext()) {
+      long[] round = newestFirst.next();
+      Set<Integer> answered = new TreeSet<>();
+      answered.add(config.nodeId());
+      for (Map.Entry<Integer, Long> acked : leaseAcked.entrySet()) {
+        if (acked.getValue() >= round[0]) {
+          answered.add(acked.getKey());
+        }
+      }
+      if (configuration.hasQuorum(answered)) {
+        leaseFrom = Math.max(leaseFrom, round[1]);
+        while (leaseRounds.peekFirst() != round) {
+          leaseRounds.removeFirst();
+        }
+        return;
+      }
+    }
   }
 
   private void startRead(long requestId) {
@@ -318,6 +408,8 @@ public final class RaftCore {
     }
     transferee = target;
     transferElapsed = 0;
+    transferredThisTerm = true;
+    resetLease();
     if (progress.get(target).match() == log.lastIndex()) {
       sendNow.add(new TimeoutNow(config.nodeId(), target, term));
     } else {
@@ -489,6 +581,7 @@ public final class RaftCore {
     role = Role.FOLLOWER;
     leaderId = leader;
     transferee = 0;
+    resetLease();
     resetElectionTimer();
     failPendingReads();
   }
@@ -502,6 +595,8 @@ public final class RaftCore {
     role = Role.LEADER;
     leaderId = config.nodeId();
     transferee = 0;
+    transferredThisTerm = false;
+    resetLease();
     heartbeatElapsed = 0;
     electionElapsed = 0;
     progress.clear();
@@ -611,6 +706,9 @@ public final class RaftCore {
     if (response.readContext() != 0) {
       readStates.addAll(
           reads.acknowledge(response.from(), response.readContext(), configuration::hasQuorum));
+      if (leaseReads) {
+        noteLeaseAck(response.from(), response.readContext());
+      }
     }
     if (response.success()) {
       peer.resumeProbe();
@@ -692,6 +790,8 @@ public final class RaftCore {
     configIndex = index;
     if (role == Role.LEADER) {
       syncProgress();
+      // A lease counted with the old members' answers says nothing about the new quorum.
+      resetLease();
     }
   }
 
@@ -779,6 +879,15 @@ public final class RaftCore {
    * (with a context) confirm leadership for ReadIndex.
    */
   private void broadcastHeartbeat(long readContext) {
+    if (leaseReads && !transferredThisTerm) {
+      // A fresh context per round: it also confirms every read started before it.
+      readContext = reads.newContext();
+      leaseRounds.addLast(new long[] {readContext, now});
+      while (leaseRounds.size() > 1
+          && leaseRounds.peekFirst()[1] + config.electionTimeoutTicks() <= now) {
+        leaseRounds.removeFirst();
+      }
+    }
     for (Map.Entry<Integer, Progress> entry : progress.entrySet()) {
       long match = entry.getValue().match();
       if (log.term(match) < 0) {

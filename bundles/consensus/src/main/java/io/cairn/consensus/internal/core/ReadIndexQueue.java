@@ -52,6 +52,11 @@ final class ReadIndexQueue {
     return out;
   }
 
+  /** A context for a heartbeat round of its own (leases); later than every read's so far. */
+  long newContext() {
+    return nextContext++;
+  }
+
   /** The newest context in flight, or 0. */
   long lastContext() {
     return pending.isEmpty() ? 0 : pending.peekLast().context;

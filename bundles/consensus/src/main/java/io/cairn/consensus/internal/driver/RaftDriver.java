@@ -80,7 +80,11 @@ import org.slf4j.LoggerFactory;
  * <p>Snapshots, log compaction and chunked InstallSnapshot (Raft §7) are the {@link
  * SnapshotKeeper}'s; this class calls it after applying, on ticks and for transfer frames.
  *
- * <p>Not yet: leader leases.
+ * <p>Reads use the leader's lease when check-quorum is on ({@link RaftCore#enableLeaseReads}):
+ * within an election timeout (less {@link #LEASE_MARGIN_TICKS}) of a heartbeat round a quorum
+ * answered, the leader answers a read barrier at its commit index without a round of messages;
+ * otherwise it runs ReadIndex. Ticks follow {@link System#nanoTime()}, not the number of timer
+ * callbacks, so a paused loop cannot stretch a lease.
  */
 public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftDriver.class);
@@ -120,6 +124,9 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       Transport transport, Map<String, StateMachine> machines, Duration tick,
       ForwardingLimits limits, SnapshotSettings snapshotSettings) {}
 
+  /** Ticks of a leader's lease given up for tick granularity and clock drift (thesis §6.4.1). */
+  private static final int LEASE_MARGIN_TICKS = 2;
+
   private final RaftCore core;
   private final LogStorage storage;
   /** Null when the group has no snapshot store (it never snapshots nor compacts). */
@@ -144,6 +151,9 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private int forwardedWaitingForApply;
   private long nextForwardId;
   private long ticks;
+  /** Ticks follow real time: after a pause the missed ones are run before anything else. */
+  private final long tickNanos;
+  private long startedNanos;
   private long appliedTerm;
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private final MembershipChange membershipChange = new MembershipChange();
@@ -156,6 +166,10 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   private RaftDriver(RaftCore core, Setup setup) {
     this.core = core;
+    this.tickNanos = setup.tick().toNanos();
+    if (setup.config().checkQuorum()) {
+      core.enableLeaseReads(LEASE_MARGIN_TICKS);
+    }
     this.limits = setup.limits();
     this.storage = setup.storage();
     this.transport = setup.transport();
@@ -215,6 +229,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     setup.transport().setReceiver(driver::onMessage);
     long tickMs = setup.tick().toMillis();
+    driver.startedNanos = System.nanoTime();
     driver.loop.scheduleAtFixedRate(driver::onTick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     LOG.info("raft group started node={} snapshotIndex={} lastIndex={}", setup.config().nodeId(),
         driver.snapshotIndex(), setup.storage().lastIndex());
@@ -303,6 +318,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     long id = ++nextReadId;
     reads.put(id, future);
+    catchUpTicks();
     core.requestRead(id);
   }
 
@@ -707,6 +723,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     long id = ++nextReadId;
     remoteReads.put(id, new RemoteRead(request.from(), request.id()));
+    catchUpTicks();
     core.requestRead(id);
   }
 
@@ -714,13 +731,32 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   private void onTick() {
     if (!failed) {
+      catchUpTicks();
+      drain();
+    }
+  }
+
+  /**
+   * Runs every tick that real time says is due. A leader's lease is counted in ticks, so a pause
+   * of this loop (GC, a stopped process) must not leave the core believing less time passed than
+   * did: reads call this first. Beyond a few election timeouts behind, the core is told the time
+   * passed without replaying every tick (no lease survives that; check-quorum acts on the rest).
+   */
+  private void catchUpTicks() {
+    long due = (System.nanoTime() - startedNanos) / tickNanos;
+    long replayAtMost = 4L * core.electionTimeoutTicks();
+    if (due - ticks > replayAtMost) {
+      long skipped = due - ticks - replayAtMost;
+      core.skipTicks(skipped);
+      ticks += skipped;
+    }
+    while (!failed && ticks < due) {
       ticks++;
       expireForwards();
       if (snapshots != null) {
         snapshots.tick(ticks);
       }
       core.tick();
-      drain();
     }
   }
 
