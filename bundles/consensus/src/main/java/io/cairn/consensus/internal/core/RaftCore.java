@@ -64,8 +64,12 @@ public final class RaftCore {
   // hearing from us), so reads up to s + electionTimeoutTicks - margin need no round of their own.
   private boolean leaseReads;
   private int leaseMarginTicks;
-  /** Ticks since this core started; the driver keeps it in step with real time. */
+  /**
+   * Ticks since this core started: counted by {@link #tick()}, or set from real time by a driver
+   * that called {@link #useDriverClock()} (ticks run late when the loop stalls; time does not).
+   */
   private long now;
+  private boolean driverClock;
   /** Heartbeat rounds not yet superseded, oldest first: {context, tick sent}. */
   private final java.util.ArrayDeque<long[]> leaseRounds = new java.util.ArrayDeque<>();
   /** The newest context each member answered in this term. */
@@ -110,7 +114,9 @@ public final class RaftCore {
 
   /** Advances logical time by one tick: election timeout, heartbeat, check-quorum. */
   public void tick() {
-    now++;
+    if (!driverClock) {
+      now++;
+    }
     if (role == Role.LEADER) {
       tickLeader();
     } else {
@@ -340,16 +346,20 @@ public final class RaftCore {
   }
 
   /**
-   * Real time passed without ticks being run (the driver was paused for longer than it replays):
-   * only the clock moves, so any lease is over.
+   * From now on the driver sets the time ({@link #clock}) from a real clock, in ticks since this
+   * core started, and {@link #tick()} only runs timers. Leases then follow real time even when
+   * ticks run late because the loop stalled.
    */
-  public void skipTicks(long ticks) {
-    Check.argument(ticks >= 0, "cannot skip %s ticks", ticks);
-    now += ticks;
+  public void useDriverClock() {
+    driverClock = true;
   }
 
-  public int electionTimeoutTicks() {
-    return config.electionTimeoutTicks();
+  /** The real time in ticks since this core started; never goes back. */
+  public void clock(long ticksSinceStart) {
+    Check.state(driverClock, "node %s counts its own ticks", config.nodeId());
+    if (ticksSinceStart > now) {
+      now = ticksSinceStart;
+    }
   }
 
   /** Whether this leader may answer a read from its lease now. */

@@ -83,8 +83,8 @@ import org.slf4j.LoggerFactory;
  * <p>Reads use the leader's lease when check-quorum is on ({@link RaftCore#enableLeaseReads}):
  * within an election timeout (less {@link #LEASE_MARGIN_TICKS}) of a heartbeat round a quorum
  * answered, the leader answers a read barrier at its commit index without a round of messages;
- * otherwise it runs ReadIndex. Ticks follow {@link System#nanoTime()}, not the number of timer
- * callbacks, so a paused loop cannot stretch a lease.
+ * otherwise it runs ReadIndex. The core's clock follows {@link System#nanoTime()}, not the number
+ * of timer callbacks, so a paused loop cannot stretch a lease.
  */
 public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftDriver.class);
@@ -151,7 +151,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private int forwardedWaitingForApply;
   private long nextForwardId;
   private long ticks;
-  /** Ticks follow real time: after a pause the missed ones are run before anything else. */
+  /** The core's clock follows real time (leases), whatever the pace of the tick callbacks. */
   private final long tickNanos;
   private long startedNanos;
   private long appliedTerm;
@@ -167,6 +167,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private RaftDriver(RaftCore core, Setup setup) {
     this.core = core;
     this.tickNanos = setup.tick().toNanos();
+    core.useDriverClock();
     if (setup.config().checkQuorum()) {
       core.enableLeaseReads(LEASE_MARGIN_TICKS);
     }
@@ -318,7 +319,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     long id = ++nextReadId;
     reads.put(id, future);
-    catchUpTicks();
+    updateClock();
     core.requestRead(id);
   }
 
@@ -723,7 +724,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     long id = ++nextReadId;
     remoteReads.put(id, new RemoteRead(request.from(), request.id()));
-    catchUpTicks();
+    updateClock();
     core.requestRead(id);
   }
 
@@ -731,33 +732,25 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   private void onTick() {
     if (!failed) {
-      catchUpTicks();
-      drain();
-    }
-  }
-
-  /**
-   * Runs every tick that real time says is due. A leader's lease is counted in ticks, so a pause
-   * of this loop (GC, a stopped process) must not leave the core believing less time passed than
-   * did: reads call this first. Beyond a few election timeouts behind, the core is told the time
-   * passed without replaying every tick (no lease survives that; check-quorum acts on the rest).
-   */
-  private void catchUpTicks() {
-    long due = (System.nanoTime() - startedNanos) / tickNanos;
-    long replayAtMost = 4L * core.electionTimeoutTicks();
-    if (due - ticks > replayAtMost) {
-      long skipped = due - ticks - replayAtMost;
-      core.skipTicks(skipped);
-      ticks += skipped;
-    }
-    while (!failed && ticks < due) {
       ticks++;
       expireForwards();
       if (snapshots != null) {
         snapshots.tick(ticks);
       }
+      updateClock();
       core.tick();
+      drain();
     }
+  }
+
+  /**
+   * Sets the core's clock from {@link System#nanoTime()}. A leader's lease is counted on it, so a
+   * stalled loop (GC, a stopped process) cannot make the core believe less time passed than did;
+   * reads call this first. Timer ticks themselves keep the executor's pace: after a stall they run
+   * late, interleaved with the messages that queued meanwhile, so check-quorum sees the answers.
+   */
+  private void updateClock() {
+    core.clock((System.nanoTime() - startedNanos) / tickNanos);
   }
 
   /** Called on the transport's thread: decode there, step on the loop. */
