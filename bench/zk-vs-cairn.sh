@@ -5,6 +5,7 @@
 # (./cairn start --nodes 3), measures, stops it; then prints Cairn / ZooKeeper for each workload.
 #
 #   bench/zk-vs-cairn.sh [--seconds N] [--clients 1,64] [--ops set,get,create] [--keep DIR]
+#   (CAIRN_NO_BUILD=1: measure the bench jar and distribution already built, build nothing)
 #
 # Both systems sync their logs to disk before acknowledging a write (ZooKeeper's forceSync=yes
 # default; Cairn's storage engine always does). Every process started here is stopped by pid on
@@ -57,7 +58,11 @@ four_letter() {  # four_letter PORT WORD: prints the answer, or nothing when nob
 }
 
 echo "== building the bench and the Cairn distribution"
-(cd "$ROOT" && mvn -q -o -DskipTests install -pl bench -am 2>/dev/null || mvn -q -DskipTests install -pl bench -am)
+if [ "${CAIRN_NO_BUILD:-}" = 1 ]; then  # measure what is built (bench jar and distribution)
+  [ -f "$ROOT/bench/target/cairn-bench.jar" ] || { echo "no bench/target/cairn-bench.jar; build first" >&2; exit 1; }
+else
+  (cd "$ROOT" && mvn -q -o -DskipTests install -pl bench -am 2>/dev/null || mvn -q -DskipTests install -pl bench -am)
+fi
 CP="$ROOT/bench/target/cairn-bench.jar:$ROOT/bench/target/lib/*"
 
 echo "== Apache ZooKeeper 3.9.5, 3 servers on loopback ($WORK/zk)"
