@@ -36,7 +36,7 @@ JAVA=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}/bin/java
 
 # Offsets keep both clusters clear of a developer's node on the default ports.
 ZK_PORTS=(22181 22182 22183)
-CAIRN_OFFSET=30000
+CAIRN_OFFSET=14000  # every port stays below the ephemeral range (32768-60999)
 ZK_PIDS=()
 
 cleanup() {

@@ -34,7 +34,7 @@ import org.apache.zookeeper.ZooKeeper;
  * Every node it starts is stopped by {@code ./cairn stop} (pid files) at the end, also on failure.
  */
 public final class FailoverBench {
-  private static final int OFFSET = 31000;
+  private static final int OFFSET = 16000; // ports stay below the ephemeral range (32768+)
   private static final int NODES = 3;
   private static final int SETTLE_SECONDS = 5;
 
