@@ -134,6 +134,19 @@ final class SimAgents implements AutoCloseable {
     return lastAnswerNanos.get();
   }
 
+  /**
+   * Every agent serializes its re-registration now (see {@link SimAgent#prepareReregistration});
+   * call after {@link #awaitAllDisconnected}. Returns the bytes prepared.
+   */
+  long prepareReregistration() {
+    long bytes = 0;
+    for (SimAgent agent : agents) {
+      agent.prepareReregistration();
+      bytes += agent.preparedBytes();
+    }
+    return bytes;
+  }
+
   /** Waits until no agent holds a connection any more (the old master closed them all). */
   void awaitAllDisconnected(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -159,12 +172,26 @@ final class SimAgents implements AutoCloseable {
       steps[2][i] = a.answeredNanos - a.upgradedNanos;
     }
     String[] names = {"connect", "upgrade", "answer"};
+    long[] answers = new long[agents.length];
+    long first = Long.MAX_VALUE;
+    for (int i = 0; i < agents.length; i++) {
+      answers[i] = agents[i].answeredNanos;
+      first = Math.min(first, agents[i].startedNanos);
+    }
+    java.util.Arrays.sort(answers);
     StringBuilder text = new StringBuilder();
     for (int s = 0; s < 3; s++) {
       java.util.Arrays.sort(steps[s]);
       text.append(String.format(java.util.Locale.ROOT, "%s%s p50 %.1f ms max %.1f ms",
           s == 0 ? "" : ", ", names[s], steps[s][agents.length / 2] / 1e6,
           steps[s][agents.length - 1] / 1e6));
+    }
+    text.append("; answered after the first start: ");
+    int[] percents = {10, 25, 50, 75, 90, 100};
+    for (int p = 0; p < percents.length; p++) {
+      int index = Math.max(0, (int) Math.ceil(agents.length * percents[p] / 100.0) - 1);
+      text.append(String.format(java.util.Locale.ROOT, "%s%d%% %.2f s", p == 0 ? "" : ", ",
+          percents[p], (answers[index] - first) / 1e9));
     }
     return text.toString();
   }

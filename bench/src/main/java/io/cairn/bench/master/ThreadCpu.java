@@ -19,16 +19,22 @@ import java.util.Map;
 final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private final Map<Long, Long> startNanos = new HashMap<>();
+  private final Map<Long, Long> startUserNanos = new HashMap<>();
+  private long startGcMillis;
+  private long startGcCount;
 
   private ThreadCpu() {}
 
   /** Starts a phase: remembers every live thread's CPU time. */
   static ThreadCpu start() {
     ThreadCpu cpu = new ThreadCpu();
+    cpu.startGcMillis = gcMillis();
+    cpu.startGcCount = gcCount();
     for (long id : THREADS.getAllThreadIds()) {
       long nanos = THREADS.getThreadCpuTime(id);
       if (nanos >= 0) {
         cpu.startNanos.put(id, nanos);
+        cpu.startUserNanos.put(id, THREADS.getThreadUserTime(id));
       }
     }
     return cpu;
@@ -42,29 +48,54 @@ final class ThreadCpu {
       groups.put(group, 0L);
     }
     long total = 0;
+    long user = 0;
     for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info == null) {
         continue;
       }
       long nanos = THREADS.getThreadCpuTime(info.getThreadId());
-      if (nanos < 0) {
+      long userNanos = THREADS.getThreadUserTime(info.getThreadId());
+      if (nanos < 0 || userNanos < 0) {
         continue;
       }
       long used = nanos - startNanos.getOrDefault(info.getThreadId(), 0L);
       groups.merge(group(info.getThreadName()), used, Long::sum);
       total += used;
+      user += userNanos - startUserNanos.getOrDefault(info.getThreadId(), 0L);
     }
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "cpu %.2f s:", total / 1e9));
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        "cpu %.2f s (%.2f s in the kernel):", total / 1e9, (total - user) / 1e9));
     groups.forEach((group, nanos) ->
         line.append(String.format(Locale.ROOT, " %s %.2f", group, nanos / 1e9)));
+    line.append(String.format(Locale.ROOT, "; garbage collection %d times, %.2f s (pauses the"
+        + " whole process; its CPU is not counted above)", gcCount() - startGcCount,
+        (gcMillis() - startGcMillis) / 1e3));
     return line.toString();
+  }
+
+  /** Milliseconds spent collecting garbage so far, all collectors. */
+  private static long gcMillis() {
+    long sum = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum += Math.max(0, gc.getCollectionTime());
+    }
+    return sum;
+  }
+
+  private static long gcCount() {
+    long sum = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum += Math.max(0, gc.getCollectionCount());
+    }
+    return sum;
   }
 
   private static String group(String thread) {
     if (thread.equals("cairn-master")) {
       return "master core";
     }
-    if (thread.startsWith("nioEventLoopGroup")) {
+    if (thread.startsWith("cairn-master-accept") || thread.startsWith("cairn-master-io")
+        || thread.startsWith("nioEventLoopGroup")) {
       return "master netty";
     }
     if (thread.startsWith("cairn-raft") || thread.startsWith("cairn-log")) {

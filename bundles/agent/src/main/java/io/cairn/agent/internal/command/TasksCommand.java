@@ -43,6 +43,8 @@ public class TasksCommand implements Action {
         snapshot.registration(), snapshot.master().orElse("-"),
         snapshot.draining() ? "  DRAINING" : "", snapshot.pendingUpdates());
     out.println("resources " + MesosText.format(snapshot.agentInfo().getResourcesList()));
+    out.println("containerizers " + String.join(",", snapshot.containerizers())
+        + "  docker: " + snapshot.dockerEngine());
     out.printf("%-36s %-20s %-16s %-8s %s%n", "TASK", "FRAMEWORK", "STATE", "UNACKED", "HEALTHY");
     for (TaskRecord task : snapshot.tasks()) {
       String healthy = task.latest().filter(s -> s.hasHealthy())

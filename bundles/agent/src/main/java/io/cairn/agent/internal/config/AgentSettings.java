@@ -26,6 +26,11 @@ import java.util.Map;
  * @param httpPort the agent's HTTP port (0 = ephemeral, for tests)
  * @param statusUpdateRetryMin first retry interval of an unacknowledged status update (key
  *     {@code status_update_retry_min_ms}, default 10000 as Mesos; doubles up to 10 min)
+ * @param containerizers the containerizers the operator allows (key {@code containerizers}, Mesos's
+ *     flag: {@code mesos}, {@code docker}; default {@code mesos,docker}); docker is used only when
+ *     an engine answers on {@code dockerSocket}
+ * @param dockerSocket where the Docker engine listens (key {@code docker_socket}, default {@code
+ *     unix:///var/run/docker.sock}; a bare absolute path means a unix socket, as Mesos's flag)
  */
 public record AgentSettings(
     MasterAddresses masters,
@@ -35,17 +40,28 @@ public record AgentSettings(
     String hostname,
     String httpHost,
     int httpPort,
-    java.time.Duration statusUpdateRetryMin) {
+    java.time.Duration statusUpdateRetryMin,
+    List<String> containerizers,
+    String dockerSocket) {
   /** The config PID. */
   public static final String PID = "io.cairn.agent";
 
   /** Mesos's default port range (src/slave/constants.hpp DEFAULT_PORTS). */
   public static final String DEFAULT_PORTS = "[31000-32000]";
 
+  /** The default Docker engine socket (Mesos's {@code --docker_socket} default). */
+  public static final String DEFAULT_DOCKER_SOCKET = "unix:///var/run/docker.sock";
+
   /** Copies the lists. */
   public AgentSettings {
     resources = List.copyOf(resources);
     attributes = List.copyOf(attributes);
+    containerizers = List.copyOf(containerizers);
+  }
+
+  /** True when the operator allows the Docker containerizer. */
+  public boolean dockerAllowed() {
+    return containerizers.contains("docker");
   }
 
   /**
@@ -108,9 +124,32 @@ public record AgentSettings(
     if (retryMs < 1 || retryMs > 600_000) {
       throw invalid("status_update_retry_min_ms", retryText, "milliseconds in 1..600000");
     }
+    String containerizerText = text(properties, "containerizers", "mesos,docker");
+    List<String> containerizers = new ArrayList<>();
+    for (String name : containerizerText.split(",")) {
+      String trimmed = name.trim();
+      if (!trimmed.equals("mesos") && !trimmed.equals("docker")) {
+        throw invalid("containerizers", containerizerText,
+            "a comma-separated list of mesos and docker, e.g. mesos,docker");
+      }
+      if (!containerizers.contains(trimmed)) {
+        containerizers.add(trimmed);
+      }
+    }
+    if (!containerizers.contains("mesos")) {
+      // Command tasks (no ContainerInfo, or type MESOS) always run in the process containerizer.
+      throw invalid("containerizers", containerizerText,
+          "a list that includes mesos (command tasks need it), e.g. mesos,docker");
+    }
+    String socketText = text(properties, "docker_socket", DEFAULT_DOCKER_SOCKET).trim();
+    String dockerSocket = socketText.startsWith("/") ? "unix://" + socketText : socketText;
+    if (!dockerSocket.matches("(unix:///|tcp://)\\S+")) {
+      throw invalid("docker_socket", socketText,
+          "unix:///path/to/docker.sock, an absolute socket path, or tcp://host:port");
+    }
     List<Resource> resources = withDefaults(configured, host);
     return new AgentSettings(masters, resources, attributes, workDir, hostname, httpHost,
-        httpPort, java.time.Duration.ofMillis(retryMs));
+        httpPort, java.time.Duration.ofMillis(retryMs), containerizers, dockerSocket);
   }
 
   /** The configured resources plus detected cpus, mem, disk and ports where absent. */

@@ -30,7 +30,8 @@ public final class TaskInfos {
         task.getExecutor().getExecutorId().getValue());
     Check.argument(
         !task.hasContainer() || task.getContainer().getType() == Protos.ContainerInfo.Type.MESOS,
-        "task '%s' asks for a %s container; only the process (MESOS) containerizer exists yet",
+        "task '%s' asks for a %s container; the process containerizer runs MESOS containers"
+            + " only (DOCKER tasks go to the docker containerizer)",
         taskId,
         task.getContainer().getType());
     Check.argument(task.hasCommand(), "task '%s' has neither a command nor an executor", taskId);

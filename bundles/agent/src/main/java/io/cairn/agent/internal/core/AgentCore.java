@@ -125,7 +125,7 @@ public final class AgentCore {
                 .build());
       } else if (entry.state == TaskState.TASK_RUNNING && entry.info.hasHealthCheck()) {
         entry.health = new HealthPolicy(entry.info.getHealthCheck(), clock.monotonicNanos());
-        effects.startHealthCheck(entry.taskId(), entry.info.getHealthCheck());
+        effects.startHealthCheck(entry.taskId(), HealthCheckPorts.onHost(entry.info));
       }
     }
   }
@@ -462,7 +462,7 @@ public final class AgentCore {
     if (entry.state == TaskState.TASK_RUNNING && entry.health == null
         && entry.info.hasHealthCheck()) {
       entry.health = new HealthPolicy(entry.info.getHealthCheck(), clock.monotonicNanos());
-      effects.startHealthCheck(entry.taskId(), entry.info.getHealthCheck());
+      effects.startHealthCheck(entry.taskId(), HealthCheckPorts.onHost(entry.info));
     }
     if (TaskRecord.isTerminal(entry.state) && entry.health != null) {
       effects.stopHealthCheck(entry.taskId());

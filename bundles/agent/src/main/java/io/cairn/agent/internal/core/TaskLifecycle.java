@@ -71,6 +71,12 @@ public final class TaskLifecycle {
     return update(Source.SOURCE_EXECUTOR, "Task is running as pid %s", pid);
   }
 
+  /** The container was started (docker containerizer); {@code detail} names it. */
+  public TaskTransition runningAs(String detail) {
+    move(TaskState.TASK_STARTING, TaskState.TASK_RUNNING);
+    return update(Source.SOURCE_EXECUTOR, "%s", detail);
+  }
+
   /** The process could not be started; {@code why} says what was missing or failed. */
   public TaskTransition launchFailed(String why) {
     move(TaskState.TASK_STARTING, TaskState.TASK_FAILED);

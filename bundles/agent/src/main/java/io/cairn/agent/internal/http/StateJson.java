@@ -51,6 +51,11 @@ final class StateJson {
         .field("hostname", hostname)
         .field("port", String.valueOf(httpPort))
         .field("resources", MesosText.format(snapshot.agentInfo().getResourcesList()))
+        .field("containerizers", String.join(",", snapshot.containerizers()))
+        .endObject();
+    json.key("docker").object()
+        .field("enabled", snapshot.containerizers().contains("docker"))
+        .field("engine", snapshot.dockerEngine())
         .endObject();
     return json.endObject().toString();
   }

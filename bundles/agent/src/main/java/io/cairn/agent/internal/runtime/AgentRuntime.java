@@ -11,6 +11,13 @@ import io.cairn.agent.internal.core.AgentCore;
 import io.cairn.agent.internal.core.AgentEffects;
 import io.cairn.agent.internal.core.SandboxLayout;
 import io.cairn.agent.internal.core.TaskRecord;
+import io.cairn.agent.internal.docker.DockerContainerizer;
+import io.cairn.agent.internal.docker.DockerEngine;
+import io.cairn.agent.internal.docker.DockerEngineException;
+import io.cairn.agent.internal.docker.DockerJavaEngine;
+import io.cairn.agent.internal.docker.DockerTask;
+import io.cairn.agent.internal.docker.DockerTaskInfos;
+import io.cairn.proto.mesos.v1.Protos.ContainerInfo;
 import io.cairn.agent.internal.health.HealthChecks;
 import io.cairn.agent.internal.net.MasterClient;
 import io.cairn.agent.internal.store.AgentStore;
@@ -66,6 +73,10 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
   private final Map<String, Path> sandboxes = new HashMap<>(); // event loop only
   private AgentCore core;
   private ProcessContainerizer containerizer;
+  private DockerContainerizer docker; // null while no engine answers (or docker is not allowed)
+  private DockerEngine dockerEngine;
+  private String dockerStatus = "not probed yet";
+  private final Set<String> dockerTasks = new HashSet<>(); // event loop only
   private MasterClient client;
   private HealthChecks health;
   private ScheduledFuture<?> ticker;
@@ -119,6 +130,7 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
         RandomSource.seeded(System.nanoTime()), new Effects());
     List<TaskRecord> records = store.readTasks();
     core.recover(records);
+    probeDocker();
     Set<String> accounted = new HashSet<>();
     if (info.hasId()) {
       ensureContainerizer(info.getId().getValue());
@@ -133,6 +145,19 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
       }
       accounted.addAll(recovered.adopted());
       accounted.addAll(recovered.failed());
+      if (docker != null) {
+        RecoveryResult containers = docker.recover().get();
+        for (String adopted : containers.adopted()) {
+          dockerTasks.add(adopted);
+          if (!known.contains(adopted)) {
+            LOG.warn("killing adopted container of task={}: the agent has no record of it",
+                adopted);
+            docker.kill(adopted, Duration.ZERO);
+          }
+        }
+        accounted.addAll(containers.adopted());
+        accounted.addAll(containers.failed());
+      }
       records.forEach(r -> findSandbox(r).ifPresent(p -> sandboxes.put(r.taskId(), p)));
     }
     core.recoveryDone(accounted);
@@ -160,6 +185,58 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
           ContainerizerConfig.detect(settings.workDir(), agentId, settings.hostname());
       containerizer = new ProcessContainerizer(config, this::onContainerUpdate);
     }
+    ensureDocker(agentId);
+  }
+
+  /**
+   * Enables the docker containerizer when the operator allows it and an engine answers on the
+   * configured socket; otherwise records why not (shown in /state and agent:containerizers).
+   * Probed at start and again when a DOCKER task arrives while it is off.
+   */
+  private void ensureDocker(String agentId) {
+    if (docker != null) {
+      return;
+    }
+    probeDocker();
+    if (dockerEngine != null) {
+      docker = new DockerContainerizer(dockerEngine, settings.workDir(), agentId,
+          settings.hostname(), java.time.Clock.systemUTC(), this::onContainerUpdate);
+    }
+  }
+
+  /** Asks the engine for its version once; keeps the client when it answers. */
+  private void probeDocker() {
+    if (dockerEngine != null) {
+      return;
+    }
+    if (!settings.dockerAllowed()) {
+      dockerStatus = "disabled: containerizers = " + String.join(",", settings.containerizers());
+      return;
+    }
+    DockerEngine engine;
+    try {
+      engine = new DockerJavaEngine(settings.dockerSocket());
+    } catch (RuntimeException | LinkageError e) {
+      dockerStatus = "unavailable: the Docker client cannot start (" + e + ")";
+      LOG.warn("docker containerizer off: {}", dockerStatus);
+      return;
+    }
+    try {
+      String version = engine.version();
+      dockerEngine = engine;
+      dockerStatus = version + " at " + settings.dockerSocket();
+      LOG.info("docker containerizer enabled: {}", dockerStatus);
+    } catch (DockerEngineException | LinkageError e) {
+      engine.close();
+      dockerStatus = "unavailable: no Docker engine answers on " + settings.dockerSocket()
+          + " (" + e.getMessage() + ")";
+      LOG.info("docker containerizer off: {}", dockerStatus);
+    }
+  }
+
+  /** mesos, plus docker when enabled (Mesos's --containerizers). */
+  private List<String> containerizersInUse() {
+    return dockerEngine == null ? List.of("mesos") : List.of("docker", "mesos");
   }
 
   /** Called on the containerizer's thread; handed to the event loop. */
@@ -197,7 +274,7 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
         Optional.ofNullable(master).filter(m -> client.isConnected())
             .map(m -> m.getHostString() + ":" + m.getPort()),
         core.draining(), core.records(), sandboxes, core.pendingUpdates(), settings.workDir(),
-        startMillis));
+        startMillis, containerizersInUse(), dockerStatus));
   }
 
   @Override
@@ -255,6 +332,12 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
     if (containerizer != null) {
       containerizer.close();
     }
+    if (docker != null) {
+      docker.close();
+    }
+    if (dockerEngine != null) {
+      dockerEngine.close();
+    }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     LOG.info("agent stopped work={}", settings.workDir());
   }
@@ -288,6 +371,10 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
     @Override
     public void launch(FrameworkInfo framework, TaskInfo task) {
       String taskId = task.getTaskId().getValue();
+      if (task.hasContainer() && task.getContainer().getType() == ContainerInfo.Type.DOCKER) {
+        launchDocker(framework, task);
+        return;
+      }
       try {
         CompletableFuture<LaunchedTask> launched =
             containerizer.launch(TaskInfos.toLaunchSpec(framework.getId(), task));
@@ -303,8 +390,45 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
       }
     }
 
+    private void launchDocker(FrameworkInfo framework, TaskInfo task) {
+      String taskId = task.getTaskId().getValue();
+      DockerTask dockerTask;
+      try {
+        dockerTask = DockerTaskInfos.toDockerTask(framework.getId(), task);
+      } catch (IllegalArgumentException e) {
+        loop.execute(() -> core.onLaunchRejected(taskId, e.getMessage()));
+        return;
+      }
+      ensureDocker(core.agentInfo().getId().getValue());
+      if (docker == null) {
+        String why = "Task '" + taskId + "' asks for a DOCKER container (image '"
+            + dockerTask.image() + "') but this agent's docker containerizer is "
+            + dockerStatus + "; start a Docker engine there or use another agent";
+        loop.execute(() -> core.onLaunchRejected(taskId, why));
+        return;
+      }
+      dockerTasks.add(taskId);
+      docker.launch(dockerTask).whenComplete((result, error) -> loop.execute(() -> {
+        if (error != null) {
+          dockerTasks.remove(taskId);
+          core.onLaunchRejected(taskId, error.getMessage());
+        } else {
+          sandboxes.put(taskId, result.sandbox());
+        }
+      }));
+    }
+
     @Override
     public void kill(String taskId, Optional<Duration> gracePeriod) {
+      if (docker != null && dockerTasks.contains(taskId)) {
+        (gracePeriod.isPresent() ? docker.kill(taskId, gracePeriod.get())
+            : docker.kill(taskId)).whenComplete((killed, error) -> {
+              if (error != null) {
+                LOG.warn("kill of docker task={} failed: {}", taskId, error.getMessage());
+              }
+            });
+        return;
+      }
       if (containerizer != null) {
         (gracePeriod.isPresent() ? containerizer.kill(taskId, gracePeriod.get())
             : containerizer.kill(taskId)).whenComplete((killed, error) -> {
@@ -340,6 +464,7 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
     @Override
     public void removeTask(TaskRecord record) {
       sandboxes.remove(record.taskId());
+      dockerTasks.remove(record.taskId());
       try {
         store.removeTask(record);
       } catch (IOException e) {

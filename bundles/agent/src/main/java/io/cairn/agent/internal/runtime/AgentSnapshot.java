@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param pendingUpdates unacknowledged status updates
  * @param workDir the agent's work dir
  * @param startMillis when the agent started (wall clock)
+ * @param containerizers the containerizers in use ({@code mesos}, and {@code docker} when an engine
+ *     answered), Mesos's {@code --containerizers} order
+ * @param dockerEngine the Docker engine's version and socket, or why docker is not in use
  */
 public record AgentSnapshot(
     AgentInfo agentInfo,
@@ -31,10 +34,13 @@ public record AgentSnapshot(
     Map<String, Path> sandboxes,
     int pendingUpdates,
     Path workDir,
-    long startMillis) {
+    long startMillis,
+    List<String> containerizers,
+    String dockerEngine) {
   /** Copies the collections. */
   public AgentSnapshot {
     tasks = List.copyOf(tasks);
     sandboxes = Map.copyOf(sandboxes);
+    containerizers = List.copyOf(containerizers);
   }
 }

@@ -1,6 +1,7 @@
 package io.cairn.agent.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +89,11 @@ class AgentSettingsTest {
         "work_dir   | relative/dir",
         "hostname   | bad host",
         "http.port  | 99999",
-        "http.port  | port"
+        "http.port  | port",
+        "containerizers | docker",
+        "containerizers | mesos,rkt",
+        "docker_socket | relative.sock",
+        "docker_socket | http://host"
       })
   void badValuesAreOneSentence(String key, String value) {
     IllegalArgumentException e =
@@ -96,5 +101,17 @@ class AgentSettingsTest {
             IllegalArgumentException.class,
             () -> AgentSettings.from(Map.of(key, value), DATA, dir -> HOST));
     assertTrue(e.getMessage().startsWith("io.cairn.agent: " + key + "='" + value + "'"), e.getMessage());
+  }
+
+  @Test
+  void dockerIsAllowedByDefaultOnMesossDefaultSocket() {
+    AgentSettings settings = AgentSettings.from(Map.of(), DATA, dir -> HOST);
+    assertEquals(java.util.List.of("mesos", "docker"), settings.containerizers());
+    assertTrue(settings.dockerAllowed());
+    assertEquals("unix:///var/run/docker.sock", settings.dockerSocket());
+    AgentSettings mesosOnly = AgentSettings.from(
+        Map.of("containerizers", "mesos", "docker_socket", "/run/podman.sock"), DATA, dir -> HOST);
+    assertFalse(mesosOnly.dockerAllowed());
+    assertEquals("unix:///run/podman.sock", mesosOnly.dockerSocket());
   }
 }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records updates and lets a test wait, with a deadline, for a task to reach a state. */
-final class RecordingListener implements TaskStatusListener {
+public final class RecordingListener implements TaskStatusListener {
   private final List<TaskStatusUpdate> updates = new ArrayList<>();
 
   @Override
@@ -16,12 +16,12 @@ final class RecordingListener implements TaskStatusListener {
   }
 
   /** The updates of one task, in delivery order. */
-  synchronized List<TaskStatusUpdate> of(String taskId) {
+  public synchronized List<TaskStatusUpdate> of(String taskId) {
     return updates.stream().filter(u -> u.taskId().equals(taskId)).toList();
   }
 
   /** Waits until {@code taskId} reported {@code state}; fails with what it saw at the deadline. */
-  synchronized TaskStatusUpdate await(String taskId, TaskState state, Duration timeout)
+  public synchronized TaskStatusUpdate await(String taskId, TaskState state, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentChannel {
   private static final Logger LOG = LoggerFactory.getLogger(AgentChannel.class);
+  /** How often the fail-over's re-registration progress is logged while agents come back. */
+  private static final long PROGRESS_LOG_INTERVAL_MS = 1_000;
 
   private final MasterCore core;
   /** Connections with a registration in flight, so a retried frame is not proposed twice. */
@@ -53,15 +55,53 @@ final class AgentChannel {
   /** Agents waiting for a removal permit (rate limit), oldest first, with the reason. */
   private final Map<String, String> removals = new java.util.LinkedHashMap<>();
   private long nextRemovalMs;
+  /**
+   * The fail-over's re-registrations, logged as progress lines rather than one line per agent
+   * (10,000 agents come back within a second): how many were awaited when this term began, how
+   * many came back, with how many tasks, and when progress was last logged.
+   */
+  private final int awaitedAtElection;
+  private final long electedMs;
+  private int reregisteredAfterElection;
+  private long tasksReregisteredAfterElection;
+  private int reregisteredAtLastProgress;
+  private long nextProgressLogMs;
+
+  /** A framework's resources under one role (the allocator's unit of "used"). */
+  private record FrameworkRole(String frameworkId, String role) {}
+
+  /**
+   * A sum of task resources: the unreserved parts are added as they come (tasks rarely use
+   * reservations), the reserved ones through {@link AgentResources#plus}.
+   */
+  private static final class UsedSum {
+    private io.cairn.allocator.Resources unreserved = io.cairn.allocator.Resources.EMPTY;
+    private AgentResources reserved = AgentResources.EMPTY;
+
+    void add(AgentResources resources) {
+      unreserved = unreserved.plus(resources.unreserved());
+      if (!resources.reserved().isEmpty()) {
+        reserved = reserved.plus(new AgentResources(io.cairn.allocator.Resources.EMPTY,
+            resources.reserved()));
+      }
+    }
+
+    AgentResources total() {
+      return new AgentResources(unreserved, reserved.reserved());
+    }
+  }
 
   AgentChannel(MasterCore core) {
     this.core = core;
-    long deadline = core.now() + core.settings.agentReregisterTimeoutMs();
+    this.electedMs = core.now();
+    long deadline = electedMs + core.settings.agentReregisterTimeoutMs();
     core.registryStates.forEach((id, state) -> {
       if (state == AgentState.ADMITTED) {
         awaitingReregistration.put(id, deadline);
       }
     });
+    this.awaitedAtElection = awaitingReregistration.size();
+    this.nextProgressLogMs = electedMs + PROGRESS_LOG_INTERVAL_MS;
   }
 
   void onMessage(long connectionId, AgentMessage message) {
@@ -169,7 +209,7 @@ final class AgentChannel {
       refuse(connectionId, "agent " + id + " was refused: " + problem);
       return;
     }
-    awaitingReregistration.remove(id);
+    boolean awaited = awaitingReregistration.remove(id) != null;
     cancelRemoval(id);
     AgentEntry known = core.agents.get(id);
     if (known != null) {
@@ -193,7 +233,7 @@ final class AgentChannel {
       return;
     }
     if (state == AgentState.ADMITTED) {
-      accepted(connectionId, message);
+      accepted(connectionId, message, awaited);
       return;
     }
     registering.put(connectionId, id);
@@ -206,38 +246,82 @@ final class AgentChannel {
             return;
           }
           core.registryStates.put(id, AgentState.ADMITTED);
-          accepted(open ? connectionId : -1, message);
+          accepted(open ? connectionId : -1, message, false);
         });
   }
 
-  private void accepted(long connectionId, ReregisterAgent message) {
+  /**
+   * Admits a re-registering agent the registry holds as admitted, rebuilding its tasks;
+   * {@code awaited} when it is one of the agents this term waits for after a fail-over.
+   */
+  private void accepted(long connectionId, ReregisterAgent message, boolean awaited) {
     AgentInfo info = message.getAgentInfo();
-    List<TaskEntry> tasks = new ArrayList<>();
+    String agentId = info.getId().getValue();
+    List<TaskEntry> tasks = new ArrayList<>(message.getTasksCount());
     for (FrameworkInfo framework : message.getFrameworksList()) {
       recoverFramework(framework);
     }
+    // An agent's tasks come mostly from a few frameworks: the framework (and its default role)
+    // of the previous task is reused while the id bytes match, instead of looked up per task.
+    com.google.protobuf.ByteString lastFrameworkBytes = null;
+    String frameworkId = null;
+    String defaultRole = null;
     for (Task task : message.getTasksList()) {
-      FrameworkEntry framework = core.frameworks.get(task.getFrameworkId().getValue());
-      if (framework == null) {
-        recoverFramework(FrameworkInfo.newBuilder().setId(task.getFrameworkId())
-            .setUser("").setName("unknown").build());
-        framework = core.frameworks.get(task.getFrameworkId().getValue());
+      if (!task.getFrameworkId().getValueBytes().equals(lastFrameworkBytes)) {
+        lastFrameworkBytes = task.getFrameworkId().getValueBytes();
+        frameworkId = task.getFrameworkId().getValue();
+        FrameworkEntry framework = core.frameworks.get(frameworkId);
+        if (framework == null) {
+          recoverFramework(FrameworkInfo.newBuilder().setId(task.getFrameworkId())
+              .setUser("").setName("unknown").build());
+          framework = core.frameworks.get(frameworkId);
+        }
+        defaultRole = MasterCore.frameworkSpec(framework.info).roles().first();
       }
       String role = task.getResourcesCount() > 0
           && task.getResources(0).hasAllocationInfo()
           ? task.getResources(0).getAllocationInfo().getRole()
-          : MasterCore.frameworkSpec(framework.info).roles().first();
+          : defaultRole;
       AgentResources resources = ResourceMapping.check(task.getResourcesList()) == null
           ? ResourceMapping.toAgentResources(task.getResourcesList()) : AgentResources.EMPTY;
-      Task withAgent = task.toBuilder().setAgentId(info.getId()).build();
-      TaskEntry entry = new TaskEntry(withAgent, role, resources);
+      // Agents report their own id on their tasks; rebuild the task only when it differs.
+      Task withAgent = task.getAgentId().getValueBytes().equals(info.getId().getValueBytes())
+          ? task : task.toBuilder().setAgentId(info.getId()).build();
+      TaskEntry entry = new TaskEntry(withAgent, frameworkId, role, resources);
       entry.recovered = MasterBooks.terminal(task.getState());
       tasks.add(entry);
     }
     AgentEntry agent = admit(info, connectionId, tasks, message.getCheckpointedResourcesList());
-    answerReregistered(agent, message);
-    LOG.info("agent re-registered agent={} host={} tasks={}", agent.id(), info.getHostname(),
+    // Every task this master knows of on the agent came from this very message: nothing to
+    // reconcile (answerReregistered compares only for agents already in the books).
+    core.sendToAgent(agent, reregistered(agent));
+    if (!awaited) {
+      LOG.info("agent re-registered agent={} host={} tasks={}", agentId, info.getHostname(),
+          tasks.size());
+      return;
+    }
+    LOG.debug("agent re-registered agent={} host={} tasks={}", agentId, info.getHostname(),
         tasks.size());
+    reregisteredAfterElection++;
+    tasksReregisteredAfterElection += tasks.size();
+    if (awaitingReregistration.isEmpty()) {
+      LOG.info("every agent admitted before this term re-registered agents={} tasks={} "
+          + "withinMs={}", reregisteredAfterElection, tasksReregisteredAfterElection,
+          core.now() - electedMs);
+      reregisteredAtLastProgress = reregisteredAfterElection;
+    }
+  }
+
+  /** While agents come back after a fail-over: one progress line per interval, not per agent. */
+  private void logReregistrationProgress(long now) {
+    if (now < nextProgressLogMs || reregisteredAfterElection == reregisteredAtLastProgress) {
+      return;
+    }
+    nextProgressLogMs = now + PROGRESS_LOG_INTERVAL_MS;
+    reregisteredAtLastProgress = reregisteredAfterElection;
+    LOG.info("agents re-registering after fail-over reregistered={} of awaited={} tasks={} "
+        + "sinceElectionMs={}", reregisteredAfterElection, awaitedAtElection,
+        tasksReregisteredAfterElection, now - electedMs);
   }
 
   private void recoverFramework(FrameworkInfo info) {
@@ -266,11 +350,15 @@ final class AgentChannel {
                 TaskStatus.Reason.REASON_RECONCILIATION, "the agent did not report this task"));
       }
     }
-    AgentReregistered.Builder answer = AgentReregistered.newBuilder()
+    AgentMessage.Builder answer = reregistered(agent);
+    unreported.values().forEach(answer.getAgentReregisteredBuilder()::addReconciliations);
+    core.sendToAgent(agent, answer);
+  }
+
+  private AgentMessage.Builder reregistered(AgentEntry agent) {
+    return AgentMessage.newBuilder().setAgentReregistered(AgentReregistered.newBuilder()
         .setAgentId(agent.info.getId()).setMasterInfo(core.masterInfo)
-        .setTotalPingTimeoutMs(core.settings.totalPingTimeoutMs());
-    unreported.values().forEach(answer::addReconciliations);
-    core.sendToAgent(agent, AgentMessage.newBuilder().setAgentReregistered(answer));
+        .setTotalPingTimeoutMs(core.settings.totalPingTimeoutMs()));
   }
 
   /** Adds an admitted agent with its (recovered) tasks to the books and the allocator. */
@@ -279,14 +367,23 @@ final class AgentChannel {
     AgentEntry agent = new AgentEntry(info, Reservations.withCheckpointed(
         ResourceMapping.toAgentResources(info.getResourcesList()), checkpointed), core.now());
     core.agents.put(agent.id(), agent);
-    List<Allocation> used = new ArrayList<>();
+    // What the tasks use, summed per framework and role: one allocation each, as Mesos's
+    // allocator takes an agent's used resources per framework, instead of one per task.
+    Map<FrameworkRole, UsedSum> usedByFrameworkRole = new java.util.LinkedHashMap<>();
     for (TaskEntry task : tasks) {
-      agent.tasks.put(task.key(), task);
-      core.frameworks.get(task.key().frameworkId()).tasks.put(task.key().taskId(), task);
+      TaskKey key = task.key();
+      agent.tasks.put(key, task);
+      core.frameworks.get(key.frameworkId()).tasks.put(key.taskId(), task);
       if (!task.recovered && !task.resources.isEmpty()) {
-        used.add(task.allocation());
+        usedByFrameworkRole.computeIfAbsent(new FrameworkRole(key.frameworkId(), task.role),
+            k -> new UsedSum()).add(task.resources);
       }
     }
+    List<Allocation> used = new ArrayList<>(usedByFrameworkRole.size());
+    AgentId allocatorAgentId = AgentId.of(agent.id());
+    usedByFrameworkRole.forEach((frameworkRole, sum) -> used.add(new Allocation(
+        io.cairn.allocator.FrameworkId.of(frameworkRole.frameworkId()), frameworkRole.role(),
+        allocatorAgentId, sum.total())));
     core.allocator.addAgent(MasterCore.agentSpec(agent), used);
     core.operatorEvents.agentAdded(agent);
     if (connectionId < 0) {
@@ -385,12 +482,20 @@ final class AgentChannel {
 
   /** Every tick: agents that did not re-register in time, and queued removals the limit allows. */
   void checkTimers(long now) {
-    for (Map.Entry<String, Long> entry : new ArrayList<>(awaitingReregistration.entrySet())) {
-      if (now >= entry.getValue()) {
-        awaitingReregistration.remove(entry.getKey());
-        requestRemoval(entry.getKey(), "the agent did not re-register within "
-            + core.settings.agentReregisterTimeoutMs() + " ms of this master's election");
+    logReregistrationProgress(now);
+    // Every deadline was set at election, so they are in order: stop at the first one ahead
+    // (this used to copy all 10,000 entries on every tick while a fail-over's agents came back).
+    List<String> late = new ArrayList<>();
+    for (Map.Entry<String, Long> entry : awaitingReregistration.entrySet()) {
+      if (now < entry.getValue()) {
+        break;
       }
+      late.add(entry.getKey());
+    }
+    for (String id : late) {
+      awaitingReregistration.remove(id);
+      requestRemoval(id, "the agent did not re-register within "
+          + core.settings.agentReregisterTimeoutMs() + " ms of this master's election");
     }
     while (!removals.isEmpty() && now >= nextRemovalMs) {
       Map.Entry<String, String> next = removals.entrySet().iterator().next();

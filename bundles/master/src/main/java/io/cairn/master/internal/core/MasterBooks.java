@@ -105,15 +105,23 @@ final class MasterBooks {
     final AgentResources resources;
     /** True once its resources went back to the allocator (terminal state seen). */
     boolean recovered;
+    /** Framework and task id never change when {@link #task} is replaced by a newer status. */
+    private final TaskKey key;
 
     TaskEntry(Task task, String role, AgentResources resources) {
+      this(task, task.getFrameworkId().getValue(), role, resources);
+    }
+
+    /** With the framework id already decoded (it must be the task's). */
+    TaskEntry(Task task, String frameworkId, String role, AgentResources resources) {
       this.task = task;
       this.role = role;
       this.resources = resources;
+      this.key = new TaskKey(frameworkId, task.getTaskId().getValue());
     }
 
     TaskKey key() {
-      return new TaskKey(task.getFrameworkId().getValue(), task.getTaskId().getValue());
+      return key;
     }
 
     Allocation allocation() {

@@ -82,6 +82,8 @@ public final class MasterCore {
   private long nextHeartbeatMs;
   private long nextPingMs;
   private boolean stopped;
+  /** The last allocation over every agent (for {@code allocator:why}); null before the first. */
+  private OfferPlan lastFullPlan;
 
   /**
    * A core that leads from now on.
@@ -100,6 +102,7 @@ public final class MasterCore {
     this.term = term;
     registry.agents().forEach(a -> registryStates.put(a.id(), a.state()));
     registry.frameworks().forEach(f -> registryFrameworks.put(f.id(), f.name()));
+    AllocatorControl.seed(allocator, registry);
     this.nextFramework = registry.frameworks().size();
     long now = clock.wallMillis();
     this.nextAllocationMs = now + settings.allocationIntervalMs();
@@ -253,6 +256,35 @@ public final class MasterCore {
   }
 
   // ------------------------------------------------------------------------------------------
+  // Allocator views and policy (the allocator:* shell commands).
+  // ------------------------------------------------------------------------------------------
+
+  /** A copy of the allocator's books: agents, frameworks, allocations, weights, quotas. */
+  public io.cairn.allocator.AllocatorBooks allocatorBooks() {
+    return allocator.books();
+  }
+
+  /** What is offered and not yet answered, one allocation per outstanding offer. */
+  public List<Allocation> outstandingOffers() {
+    return offers.values().stream().map(o -> o.offer().asAllocation()).toList();
+  }
+
+  /** The plan (with its explanation) of the last allocation over every agent. */
+  public java.util.Optional<OfferPlan> lastFullAllocation() {
+    return java.util.Optional.ofNullable(lastFullPlan);
+  }
+
+  /** Sets role weights through the registry; {@code done} gets null or why nothing changed. */
+  public void updateWeights(Map<String, Double> weights, Consumer<String> done) {
+    AllocatorControl.updateWeights(this, Map.copyOf(weights), done);
+  }
+
+  /** Sets or (with Quota.NONE) removes a role's quota through the registry; see above. */
+  public void updateQuota(String role, io.cairn.allocator.Quota quota, Consumer<String> done) {
+    AllocatorControl.updateQuota(this, role, quota, done);
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Shared helpers for AgentChannel and SchedulerCalls.
   // ------------------------------------------------------------------------------------------
 
@@ -360,6 +392,7 @@ public final class MasterCore {
     OfferPlan plan;
     if (allocateAll) {
       plan = allocator.allocate(now);
+      lastFullPlan = plan;
     } else {
       plan = allocator.allocate(now, new TreeSet<>(allocationCandidates));
     }

@@ -55,6 +55,9 @@ public final class ResourceMapping {
 
   /** The allocator's view of {@code resources}; call {@link #check} first. */
   public static AgentResources toAgentResources(List<Resource> resources) {
+    if (unreserved(resources)) {
+      return AgentResources.unreserved(toResources(resources));
+    }
     Map<Reservation, List<Resource>> byReservation = new TreeMap<>();
     List<Resource> unreserved = new ArrayList<>();
     for (Resource r : resources) {
@@ -68,6 +71,16 @@ public final class ResourceMapping {
     TreeMap<Reservation, Resources> reserved = new TreeMap<>();
     byReservation.forEach((k, v) -> reserved.put(k, toResources(v)));
     return new AgentResources(toResources(unreserved), reserved);
+  }
+
+  /** True when no resource is reserved (the common case: tasks and most agents). */
+  private static boolean unreserved(List<Resource> resources) {
+    for (Resource r : resources) {
+      if (r.getReservationsCount() > 0 || (r.hasRole() && !r.getRole().equals("*"))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Reservation reservationOf(Resource r) {

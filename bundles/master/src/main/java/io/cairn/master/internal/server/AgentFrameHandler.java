@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.channel.ChannelPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An agent connection after {@code Upgrade: cairn-agent/1}: 4-byte big-endian length frames, each
  * one serialized {@link AgentMessage}, at most 16 MiB. A larger or unparsable frame closes the
- * connection (logged with the peer address), nothing else.
+ * connection (logged with the peer address), nothing else. Outgoing messages are encoded by
+ * {@link AgentMessageEncoder} on the event loop.
  *
  * <p>Threading: runs on the channel's Netty event loop and hands each message to the driver.
  */
@@ -34,7 +34,7 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<ByteBuf> {
   /** Installs the frame codec and this handler at the end of {@code pipeline}. */
   static void install(ChannelPipeline pipeline, MasterDriver driver, long connectionId) {
     pipeline.addLast("agent-frames", new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
-    pipeline.addLast("agent-length", new LengthFieldPrepender(4));
+    pipeline.addLast("agent-encoder", AgentMessageEncoder.INSTANCE);
     pipeline.addLast("agent", new AgentFrameHandler(driver, connectionId));
   }
 

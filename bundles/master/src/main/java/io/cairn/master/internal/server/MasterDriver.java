@@ -18,7 +18,6 @@ import io.cairn.proto.agent.AgentMessage;
 import io.cairn.proto.mesos.v1.Protos.Address;
 import io.cairn.proto.mesos.v1.Protos.MasterInfo;
 import io.cairn.proto.mesos.v1.scheduler.Protos.Event;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -245,6 +244,11 @@ public final class MasterDriver implements AutoCloseable {
   // Queries from the HTTP side.
   // ------------------------------------------------------------------------------------------
 
+  /** The name of the allocator the master uses (e.g. {@code drf}, {@code first-fit}). */
+  public String allocatorName() {
+    return factory.name();
+  }
+
   /** True while a core leads on this node. */
   public boolean leading() {
     return leadingInfo != null;
@@ -392,7 +396,7 @@ public final class MasterDriver implements AutoCloseable {
         channel.close();
         return;
       }
-      channel.writeAndFlush(Unpooled.wrappedBuffer(message.toByteArray()));
+      channel.writeAndFlush(message); // Serialized on the event loop (AgentMessageEncoder).
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -17,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The master's HTTP listener (default port 5050) on Netty: HTTP/1.1 with bodies aggregated up to
  * 16 MiB, routed by {@link HttpHandler}; agent connections leave HTTP after their upgrade.
  *
- * <p>Threading: {@link #start} and {@link #close} from the component; the channels run on their
- * own event loops (two threads).
+ * <p>Threading: {@link #start} and {@link #close} from the component; the listener runs on its
+ * own event loop ("cairn-master-accept"), the connections on two others ("cairn-master-io-*").
  */
 public final class MasterHttpServer implements AutoCloseable {
   static final String HTTP_CODEC = "http-codec";
@@ -26,7 +27,16 @@ public final class MasterHttpServer implements AutoCloseable {
   private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
   private final MasterDriver driver;
-  private final EventLoopGroup group = new NioEventLoopGroup(2);
+  /**
+   * Accepts connections only. Apart from the connections' loops: when 10,000 agents reconnect
+   * after a fail-over, an accepting loop that also served half of the connections fell behind
+   * with both (its agents waited for their 101 while the other loop idled).
+   */
+  private final EventLoopGroup acceptor = new NioEventLoopGroup(1,
+      new DefaultThreadFactory("cairn-master-accept", true));
+  /** Reads, decodes and writes the accepted connections. */
+  private final EventLoopGroup group = new NioEventLoopGroup(2,
+      new DefaultThreadFactory("cairn-master-io", true));
   private Channel listener;
 
   public MasterHttpServer(MasterDriver driver) {
@@ -36,7 +46,7 @@ public final class MasterHttpServer implements AutoCloseable {
   /** Binds {@code host:port} (port 0 picks a free one) and returns the bound address. */
   public InetSocketAddress start(String host, int port) throws InterruptedException {
     ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
+        .group(acceptor, group)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -51,6 +61,7 @@ public final class MasterHttpServer implements AutoCloseable {
     try {
       listener = bootstrap.bind(host, port).sync().channel();
     } catch (InterruptedException | RuntimeException e) {
+      acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
@@ -62,6 +73,7 @@ public final class MasterHttpServer implements AutoCloseable {
     if (listener != null) {
       listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

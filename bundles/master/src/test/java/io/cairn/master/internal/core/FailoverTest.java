@@ -10,6 +10,7 @@ import io.cairn.proto.agent.ReregisterAgent;
 import io.cairn.proto.mesos.v1.Protos.AgentID;
 import io.cairn.proto.mesos.v1.Protos.AgentInfo;
 import io.cairn.proto.mesos.v1.Protos.FrameworkID;
+import io.cairn.proto.mesos.v1.Protos.Resource;
 import io.cairn.proto.mesos.v1.Protos.Task;
 import io.cairn.proto.mesos.v1.Protos.TaskID;
 import io.cairn.proto.mesos.v1.Protos.TaskState;
@@ -56,6 +57,59 @@ class FailoverTest {
     h.core.onTick();
     h.commit();
     assertEquals(AgentState.ADMITTED, h.registry.view().agents().get(0).state());
+  }
+
+  @Test
+  void reportedTasksEnterTheAllocatorSummedPerFrameworkAndRole() {
+    MasterHarness h = new MasterHarness(MasterSettings.DEFAULTS, List.of(known("old-S1", "h1")));
+    FrameworkID a = FrameworkID.newBuilder().setValue("old-0001").build();
+    FrameworkID b = FrameworkID.newBuilder().setValue("old-0002").build();
+    AgentID agent = AgentID.newBuilder().setValue("old-S1").build();
+    Resource bCpu = MasterHarness.scalar("cpus", 1).toBuilder()
+        .setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole("b")).build();
+    ReregisterAgent.Builder message = ReregisterAgent.newBuilder()
+        .setAgentInfo(known("old-S1", "h1"))
+        .addFrameworks(frameworkInfo("a").toBuilder().setId(a))
+        .addFrameworks(frameworkInfo("b").toBuilder().setId(b).clearRoles().addRoles("b"))
+        .addTasks(task("a1", a, agent, TaskState.TASK_RUNNING, 1, 64))
+        .addTasks(task("a2", a, agent, TaskState.TASK_RUNNING, 1, 64))
+        .addTasks(task("a3", a, agent, TaskState.TASK_FINISHED, 1, 64))
+        .addTasks(task("b1", b, AgentID.newBuilder().setValue("elsewhere").build(),
+            TaskState.TASK_RUNNING, 0, 0)
+            .toBuilder().clearResources().addResources(bCpu).build());
+    h.core.onAgentMessage(7, AgentMessage.newBuilder().setReregisterAgent(message).build());
+
+    assertTrue(h.lastToAgent(7).hasAgentReregistered());
+    assertEquals(0, h.lastToAgent(7).getAgentReregistered().getReconciliationsCount(),
+        "every task the master knows of on the agent was reported");
+    List<io.cairn.allocator.Allocation> used = h.core.allocator.books().allocations();
+    assertEquals(2, used.size(), "one allocation per framework and role: " + used);
+    io.cairn.allocator.Allocation ofA = used.stream()
+        .filter(u -> u.frameworkId().value().equals("old-0001")).findFirst().orElseThrow();
+    assertEquals("*", ofA.role());
+    assertEquals(2_000, ofA.resources().quantities().cpuMillis(),
+        "the two running tasks, not the finished one");
+    assertEquals(128, ofA.resources().quantities().memMb());
+    io.cairn.allocator.Allocation ofB = used.stream()
+        .filter(u -> u.frameworkId().value().equals("old-0002")).findFirst().orElseThrow();
+    assertEquals("b", ofB.role());
+    assertEquals(1_000, ofB.resources().quantities().cpuMillis());
+    assertTrue(h.core.agents.get("old-S1").tasks.values().stream()
+        .allMatch(t -> t.task.getAgentId().equals(agent)),
+        "a task reported with another agent's id gets this agent's");
+  }
+
+  private static Task task(String id, FrameworkID framework, AgentID agent, TaskState state,
+      double cpus, double mem) {
+    Task.Builder task = Task.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
+        .setFrameworkId(framework).setAgentId(agent).setState(state);
+    if (cpus > 0) {
+      task.addResources(MasterHarness.scalar("cpus", cpus));
+    }
+    if (mem > 0) {
+      task.addResources(MasterHarness.scalar("mem", mem));
+    }
+    return task.build();
   }
 
   @Test

@@ -1,0 +1,315 @@
+package io.cairn.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.itests.MesosProcesses.Seen;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 9 end to end on a real node ({@code ./cairn start}, ports shifted by 7000: Marathon on
+ * 15080, master 12050): Marathon is installed ({@code feature:install
+ * cairn-framework-marathon}), elected by the framework runtime and subscribed to the master. The
+ * ocfweb app (3 instances of {@code python3 -m http.server $PORT0}, a MESOS_HTTP health check)
+ * reaches 3 running and healthy tasks whose servers answer, the event stream shows its
+ * deployment, it is scaled to 1, restarted (a new task replaces the old one), deleted (its
+ * processes end), and a bad definition gets Marathon's 422. Every wait has a deadline; task
+ * processes carry {@code CAIRN_MARATHON_E2E_IT=<run>} and any left are killed by pid at the end.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MarathonEndToEndIT {
+  private static final Logger LOG = LoggerFactory.getLogger(MarathonEndToEndIT.class);
+  private static final Path DATA = Path.of("target/marathon-e2e-it").toAbsolutePath();
+  private static final int OFFSET = 7000;
+  private static final String MARATHON = "127.0.0.1:" + (8080 + OFFSET);
+  private static final int SSH = 8101 + OFFSET;
+  private static final String MARKER = "CAIRN_MARATHON_E2E_IT";
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private static final String APP = "{\"id\":\"/ocfweb/web\",\"cmd\":\"exec python3 -m"
+      + " http.server $PORT0 --bind 127.0.0.1\",\"instances\":3,\"cpus\":0.1,\"mem\":48,"
+      + "\"env\":{\"" + MARKER + "\":\"" + RUN + "\"},"
+      + "\"healthChecks\":[{\"protocol\":\"MESOS_HTTP\",\"path\":\"/\",\"portIndex\":0,"
+      + "\"gracePeriodSeconds\":60,\"intervalSeconds\":2,\"timeoutSeconds\":2,"
+      + "\"maxConsecutiveFailures\":3,\"delaySeconds\":0}]}";
+
+  private static final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  private static Socket eventStream;
+  private static int stepsPassed;
+
+  @BeforeAll
+  static void startANodeWithMarathon() throws Exception {
+    List<Seen> earlier = MesosProcesses.withVariable(MARKER);
+    if (!earlier.isEmpty()) {
+      LOG.warn("killing task processes left by an earlier run: {}", earlier);
+      MesosProcesses.killAll(earlier);
+    }
+    LauncherIT.cairnIn(DATA, OFFSET, "stop");
+    LauncherIT.deleteRecursively(DATA);
+    Path etc = Files.createDirectories(DATA.resolve("node-1/etc"));
+    String agentCfg = Files.readString(Path.of(
+        "../karaf-distribution/target/assembly/etc/io.cairn.agent.cfg"))
+        .replaceAll("(?m)^resources =.*$",
+            "resources = cpus:4;mem:4096;disk:4096;ports:[37000-37049]");
+    Files.writeString(etc.resolve("io.cairn.agent.cfg"), agentCfg);
+    LauncherIT.Run start = LauncherIT.cairnIn(DATA, OFFSET, "start", "--nodes", "1");
+    assertEquals(0, start.exitCode(), start.toString());
+    String installed = karafShell("feature:install cairn-framework-marathon");
+    LOG.info("feature:install said: {}", installed);
+    awaitTrue(() -> get("/ping").body().equals("pong"), Duration.ofSeconds(60),
+        "Marathon answers /ping on " + MARATHON);
+    awaitTrue(() -> {
+      JsonNode info = json(get("/v2/info"));
+      return info.path("elected").asBoolean() && !info.path("frameworkId").asText().isEmpty();
+    }, Duration.ofSeconds(90), () -> "Marathon elected and subscribed: " + get("/v2/info")
+        .body());
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    if (eventStream != null) {
+      eventStream.close();
+    }
+    LauncherIT.Run stop = LauncherIT.cairnIn(DATA, OFFSET, "stop");
+    if (stop.exitCode() != 0) {
+      LOG.warn("cairn stop exited {}: {}", stop.exitCode(), stop);
+    }
+    List<Seen> left = MesosProcesses.withEnvironment(MARKER + "=" + RUN);
+    if (!left.isEmpty()) {
+      LOG.warn("killing task processes still running after the test: {}", left);
+      MesosProcesses.killAll(left);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aBadDefinitionGetsMarathons422() throws Exception {
+    HttpResponse<String> response = send("POST", "/v2/apps",
+        "{\"id\":\"/Bad\",\"cmd\":\"x\",\"cpus\":-1}");
+    assertEquals(422, response.statusCode(), response.body());
+    JsonNode body = json(response);
+    assertEquals("Object is not valid", body.path("message").asText());
+    List<String> paths = new ArrayList<>();
+    body.path("details").forEach(d -> paths.add(d.path("path").asText()));
+    assertEquals(List.of("/id", "/cpus"), paths, body.toString());
+  }
+
+  @Test
+  @Order(2)
+  void theOcfwebAppRunsThreeHealthyTasksThatAnswer() throws Exception {
+    openEventStream();
+    HttpResponse<String> created = send("POST", "/v2/apps", APP);
+    assertEquals(201, created.statusCode(), created.body());
+    String deploymentId = created.headers().firstValue("Marathon-Deployment-Id").orElseThrow();
+    awaitTrue(() -> {
+      JsonNode app = json(get("/v2/apps/ocfweb/web")).path("app");
+      return app.path("tasksRunning").asInt() == 3 && app.path("tasksHealthy").asInt() == 3
+          && app.path("deployments").isEmpty();
+    }, Duration.ofSeconds(120), () -> "3 running and healthy: "
+        + json(get("/v2/apps/ocfweb/web")).path("app").path("tasks") + " queue "
+        + get("/v2/queue?embed=lastUnusedOffers").body());
+    for (JsonNode task : json(get("/v2/apps/ocfweb/web/tasks")).path("tasks")) {
+      int port = task.path("ports").get(0).asInt();
+      HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode(), "task " + task.path("id") + " serves on " + port);
+    }
+    assertEquals(3, MesosProcesses.withEnvironment(MARKER + "=" + RUN).size());
+    awaitTrue(() -> events.contains("deployment_success:" + deploymentId),
+        Duration.ofSeconds(10), () -> "the event stream shows the deployment: " + events);
+    assertTrue(events.contains("api_post_event:"), events.toString());
+    assertTrue(events.stream().anyMatch(e -> e.startsWith("status_update_event")),
+        events.toString());
+    stepsPassed = 1;
+  }
+
+  @Test
+  @Order(3)
+  void scaledToOneAndRestartedWithANewTask() throws Exception {
+    assumeTrue(stepsPassed == 1, "the app did not start");
+    HttpResponse<String> scaled = send("PUT", "/v2/apps/ocfweb/web", "{\"instances\":1}");
+    assertEquals(200, scaled.statusCode(), scaled.body());
+    awaitTrue(() -> {
+      JsonNode app = json(get("/v2/apps/ocfweb/web")).path("app");
+      return app.path("tasks").size() == 1 && app.path("deployments").isEmpty();
+    }, Duration.ofSeconds(60), () -> "scaled to 1: " + get("/v2/apps/ocfweb/web").body());
+    awaitTrue(() -> processes().size() == 1, Duration.ofSeconds(30),
+        () -> "two task processes ended: " + processes());
+    String before = json(get("/v2/apps/ocfweb/web/tasks")).path("tasks").get(0).path("id")
+        .asText();
+
+    HttpResponse<String> restart = send("POST", "/v2/apps/ocfweb/web/restart", null);
+    assertEquals(200, restart.statusCode(), restart.body());
+    awaitTrue(() -> {
+      JsonNode app = json(get("/v2/apps/ocfweb/web")).path("app");
+      return app.path("tasks").size() == 1 && app.path("tasksHealthy").asInt() == 1
+          && app.path("deployments").isEmpty()
+          && !app.path("tasks").get(0).path("id").asText().equals(before);
+    }, Duration.ofSeconds(90), () -> "restarted: " + get("/v2/apps/ocfweb/web").body());
+    assertNotEquals(before, json(get("/v2/apps/ocfweb/web/tasks")).path("tasks").get(0)
+        .path("id").asText());
+    assertEquals(3, json(get("/v2/apps/ocfweb/web/versions")).path("versions").size(),
+        "a version per change: create, scale, restart");
+    stepsPassed = 2;
+  }
+
+  @Test
+  @Order(4)
+  void deletedAndItsProcessesEnd() throws Exception {
+    assumeTrue(stepsPassed == 2, "the app was not scaled and restarted");
+    HttpResponse<String> deleted = send("DELETE", "/v2/apps/ocfweb/web", null);
+    assertEquals(200, deleted.statusCode(), deleted.body());
+    assertFalse(json(deleted).path("deploymentId").asText().isEmpty());
+    awaitTrue(() -> get("/v2/apps/ocfweb/web").statusCode() == 404
+        && json(get("/v2/tasks")).path("tasks").isEmpty()
+        && json(get("/v2/deployments")).isEmpty(), Duration.ofSeconds(60),
+        () -> "app gone: " + get("/v2/tasks").body());
+    awaitTrue(() -> processes().isEmpty(), Duration.ofSeconds(30),
+        () -> "the task processes ended: " + processes());
+    assertEquals("{\"message\":\"App '/ocfweb/web' does not exist\"}",
+        get("/v2/apps/ocfweb/web").body());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static List<Seen> processes() {
+    try {
+      return MesosProcesses.withEnvironment(MARKER + "=" + RUN);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void openEventStream() throws IOException {
+    eventStream = new Socket("127.0.0.1", 8080 + OFFSET);
+    eventStream.getOutputStream().write(("GET /v2/events HTTP/1.1\r\nHost: x\r\n"
+        + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    BufferedReader in = new BufferedReader(new InputStreamReader(eventStream.getInputStream(),
+        StandardCharsets.UTF_8));
+    Thread reader = new Thread(() -> {
+      try {
+        String type = "";
+        for (String line; (line = in.readLine()) != null; ) {
+          if (line.startsWith("event: ")) {
+            type = line.substring(7);
+          } else if (line.startsWith("data: ")) {
+            JsonNode data = JSON.readTree(line.substring(6));
+            events.add(type + ":" + (type.equals("deployment_success")
+                ? data.path("id").asText() : ""));
+          }
+        }
+      } catch (IOException e) {
+        LOG.debug("event stream ended: {}", e.toString());
+      }
+    }, "marathon-e2e-events");
+    reader.setDaemon(true);
+    reader.start();
+    awaitTrue(() -> events.contains("event_stream_attached:"), Duration.ofSeconds(10),
+        "event_stream_attached");
+  }
+
+  /** Runs shell commands in batch mode (notes/runtime.md: bin/client needs -b without a TTY). */
+  private static String karafShell(String... commands) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(DATA.resolve("dist/bin/client").toString(),
+        "-a", String.valueOf(SSH), "-u", "karaf", "-p", "karaf", "-r", "20", "-d", "1", "-b");
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    process.getOutputStream().write((String.join("\n", commands) + "\n")
+        .getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/client did not finish: " + out);
+    }
+    assertEquals(0, process.exitValue(), "bin/client " + List.of(commands) + ": " + out);
+    return out;
+  }
+
+  private static HttpResponse<String> get(String path) {
+    try {
+      return send("GET", path, null);
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + path + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + MARATHON + path))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body)).build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("not JSON (" + response.statusCode() + "): "
+          + response.body(), e);
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) {
+    awaitTrue(condition, timeout, () -> what);
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, Duration timeout,
+      Supplier<String> what) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (IllegalStateException e) {
+        LOG.debug("not yet: {}", e.toString());
+      }
+      if (System.nanoTime() >= end) {
+        throw new AssertionError("not within " + timeout + ": " + what.get());
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+    }
+  }
+}
