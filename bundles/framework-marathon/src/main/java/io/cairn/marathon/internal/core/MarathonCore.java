@@ -53,6 +53,14 @@ public final class MarathonCore {
   private final Map<String, TreeMap<String, AppDefinition>> versions = new HashMap<>();
   private final LinkedHashMap<String, Instance> instances = new LinkedHashMap<>();
   private final LinkedHashMap<String, DeploymentPlan> deployments = new LinkedHashMap<>();
+  /**
+   * The same instances by app id, launch order within an app, so that per-update work is per app
+   * and not per instance of the whole cluster. Changed only by putInstance and removeInstance.
+   */
+  private final Map<String, LinkedHashMap<String, Instance>> instancesByApp = new HashMap<>();
+  /** Derived from {@link #deployments}; null when it changed since they were computed. */
+  private Map<String, DeploymentPlan.Action> actionByApp;
+  private Set<String> lockedApps;
   private final Map<String, LaunchStats> launchStats = new HashMap<>();
   private final Map<String, ObjectNode> lastTaskFailures = new HashMap<>();
   private Effects effects = new Effects();
@@ -91,7 +99,31 @@ public final class MarathonCore {
 
   /** The instances of one app. */
   public List<Instance> instancesOf(String appId) {
-    return instances.values().stream().filter(i -> i.appId().equals(appId)).toList();
+    return List.copyOf(appInstances(appId));
+  }
+
+  private Collection<Instance> appInstances(String appId) {
+    LinkedHashMap<String, Instance> ofApp = instancesByApp.get(appId);
+    return ofApp == null ? List.of() : ofApp.values();
+  }
+
+  private void putInstance(Instance instance) {
+    instances.put(instance.taskId(), instance);
+    instancesByApp.computeIfAbsent(instance.appId(), id -> new LinkedHashMap<>())
+        .put(instance.taskId(), instance);
+  }
+
+  private void removeInstance(String taskId) {
+    Instance removed = instances.remove(taskId);
+    if (removed != null) {
+      LinkedHashMap<String, Instance> ofApp = instancesByApp.get(removed.appId());
+      if (ofApp != null) {
+        ofApp.remove(taskId);
+        if (ofApp.isEmpty()) {
+          instancesByApp.remove(removed.appId());
+        }
+      }
+    }
   }
 
   /** The running deployments, oldest first. */
@@ -137,12 +169,15 @@ public final class MarathonCore {
     apps.clear();
     versions.clear();
     instances.clear();
+    instancesByApp.clear();
     deployments.clear();
+    deploymentsChanged();
     storedApps.forEach(app -> apps.put(app.id(), app));
     storedVersions.forEach((id, list) -> list.forEach(app -> versions
         .computeIfAbsent(id, k -> new TreeMap<>()).put(app.version(), app)));
     plans.forEach(plan -> deployments.put(plan.id(), plan));
-    storedInstances.forEach(instance -> instances.put(instance.taskId(), instance));
+    deploymentsChanged();
+    storedInstances.forEach(this::putInstance);
     for (AppDefinition app : apps.values()) {
       if (app.version() != null) {
         lastVersionMillis = Math.max(lastVersionMillis, Iso8601.parse(app.version()));
@@ -201,6 +236,7 @@ public final class MarathonCore {
     }
     for (String id : conflicts) {
       DeploymentPlan cancelled = deployments.remove(id);
+      deploymentsChanged();
       effects.writes.add(new Effects.DeleteDeployment(id));
       effects.events.add(Events.event("deployment_failed", nowMillis).put("id", id)
           .put("reason", "cancelled by forced deployment " + plan.id())
@@ -230,6 +266,7 @@ public final class MarathonCore {
       }
     }
     deployments.put(plan.id(), plan);
+    deploymentsChanged();
     effects.writes.add(new Effects.PutDeployment(plan));
     Set<String> groups = plan.affectedApps().stream().map(PathIds::parent)
         .collect(Collectors.toCollection(java.util.TreeSet::new));
@@ -255,6 +292,7 @@ public final class MarathonCore {
       throw new Rejection(404, "DeploymentPlan " + planId + " does not exist");
     }
     deployments.remove(planId);
+    deploymentsChanged();
     effects.writes.add(new Effects.DeleteDeployment(planId));
     effects.events.add(Events.event("deployment_failed", nowMillis).put("id", planId)
         .put("reason", "cancelled").set("plan", Events.plan(plan)));
@@ -362,7 +400,7 @@ public final class MarathonCore {
         app.versionInfo().lastConfigChangeAt(), offer.getAgentId().getValue(),
         offer.getHostname(), candidate.attributes(), result.hostPorts(), "TASK_STAGING", null,
         nowMillis, 0, false, 0);
-    instances.put(taskId, instance);
+    putInstance(instance);
     effects.writes.add(new Effects.PutInstance(instance));
     return task;
   }
@@ -391,7 +429,7 @@ public final class MarathonCore {
       long unreachable = state.equals("TASK_UNREACHABLE")
           ? (instance.unreachable() ? instance.unreachableSinceMillis() : nowMillis) : 0;
       Instance updated = instance.withStatus(state, healthy, started, unreachable);
-      instances.put(taskId, updated);
+      putInstance(updated);
       if (!java.util.Objects.equals(healthy, instance.healthy()) && healthy != null) {
         effects.events.add(Events.event("health_status_changed_event", nowMillis)
             .put("appId", instance.appId()).put("instanceId", taskId)
@@ -408,7 +446,7 @@ public final class MarathonCore {
   }
 
   private void terminated(Instance instance, TaskStatus status, long nowMillis) {
-    instances.remove(instance.taskId());
+    removeInstance(instance.taskId());
     effects.writes.add(new Effects.DeleteInstance(instance.taskId()));
     String state = status.getState().name();
     boolean failure = state.equals("TASK_FAILED") || state.equals("TASK_ERROR")
@@ -437,7 +475,7 @@ public final class MarathonCore {
       if (instance.unreachable() && app != null && !app.unreachableStrategy().disabled()
           && nowMillis - instance.unreachableSinceMillis()
               >= app.unreachableStrategy().expungeAfterSeconds() * 1000) {
-        instances.remove(instance.taskId());
+        removeInstance(instance.taskId());
         effects.writes.add(new Effects.DeleteInstance(instance.taskId()));
       }
     }
@@ -486,9 +524,13 @@ public final class MarathonCore {
   }
 
   private void killOrphans() {
-    for (Instance instance : List.copyOf(instances.values())) {
-      if (!apps.containsKey(instance.appId()) && !instance.killRequested()) {
-        kill(instance);
+    for (String appId : List.copyOf(instancesByApp.keySet())) {
+      if (!apps.containsKey(appId)) {
+        for (Instance instance : List.copyOf(appInstances(appId))) {
+          if (!instance.killRequested()) {
+            kill(instance);
+          }
+        }
       }
     }
   }
@@ -513,7 +555,7 @@ public final class MarathonCore {
     if (instance.killRequested()) {
       return;
     }
-    instances.put(instance.taskId(), instance.withKillRequested());
+    putInstance(instance.withKillRequested());
     effects.kills.add(new Effects.Kill(instance.taskId(), instance.agentId()));
   }
 
@@ -540,8 +582,8 @@ public final class MarathonCore {
   /** Instances that count: not terminal, not being killed, not unreachable past the limit. */
   List<Instance> live(AppDefinition app, long nowMillis) {
     List<Instance> live = new ArrayList<>();
-    for (Instance instance : instances.values()) {
-      if (!instance.appId().equals(app.id()) || instance.killRequested()) {
+    for (Instance instance : appInstances(app.id())) {
+      if (instance.killRequested()) {
         continue;
       }
       if (instance.unreachable() && !app.unreachableStrategy().disabled()
@@ -565,6 +607,7 @@ public final class MarathonCore {
       }
       if (current.finished()) {
         deployments.remove(plan.id());
+        deploymentsChanged();
         effects.writes.add(new Effects.DeleteDeployment(plan.id()));
         effects.events.add(Events.event("deployment_success", nowMillis).put("id", plan.id())
             .set("plan", Events.plan(plan)));
@@ -576,6 +619,7 @@ public final class MarathonCore {
         }
       } else if (current != plan) {
         deployments.put(plan.id(), current);
+        deploymentsChanged();
         effects.writes.add(new Effects.PutDeployment(current));
       }
     }
@@ -594,8 +638,7 @@ public final class MarathonCore {
     AppDefinition app = apps.get(action.appId());
     return switch (action.type()) {
       case StartApplication -> true;
-      case StopApplication -> instances.values().stream()
-          .noneMatch(i -> i.appId().equals(action.appId()));
+      case StopApplication -> appInstances(action.appId()).isEmpty();
       case ScaleApplication -> app == null || allHealthy(app, nowMillis, false);
       case RestartApplication -> app == null || allHealthy(app, nowMillis, true);
     };
@@ -622,19 +665,32 @@ public final class MarathonCore {
 
   // ---------------------------------------------------------------- helpers
 
+  /** The first running deployment's current action on the app (oldest plan first), or null. */
   private DeploymentPlan.Action currentAction(String appId) {
-    for (DeploymentPlan plan : deployments.values()) {
-      for (DeploymentPlan.Action action : plan.currentActions()) {
-        if (action.appId().equals(appId)) {
-          return action;
+    if (actionByApp == null) {
+      Map<String, DeploymentPlan.Action> byApp = new HashMap<>();
+      for (DeploymentPlan plan : deployments.values()) {
+        for (DeploymentPlan.Action action : plan.currentActions()) {
+          byApp.putIfAbsent(action.appId(), action);
         }
       }
+      actionByApp = byApp;
     }
-    return null;
+    return actionByApp.get(appId);
   }
 
   private boolean locked(String appId) {
-    return deployments.values().stream().anyMatch(p -> p.affectedApps().contains(appId));
+    if (lockedApps == null) {
+      Set<String> affected = new HashSet<>();
+      deployments.values().forEach(plan -> affected.addAll(plan.affectedApps()));
+      lockedApps = affected;
+    }
+    return lockedApps.contains(appId);
+  }
+
+  private void deploymentsChanged() {
+    actionByApp = null;
+    lockedApps = null;
   }
 
   /** The ids of the deployments that touch any of {@code appIds}. */
