@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * check) on one node (ports shifted by 8000: Marathon 16080). Three instances run healthy, each
  * container answering on its host port with its own task id; scaled to two, two containers are
  * left; the node is killed with {@code kill -9} and started again and the same containers serve
- * the same tasks, healthy; deleting the app removes the containers. Skipped, with the reason,
+ * the same tasks, healthy; a task killed through Marathon is replaced by a new container; a restart
+ * replaces every container; deleting the app removes the containers. Skipped, with the reason,
  * where no Docker engine with the image answers on /var/run/docker.sock.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -171,6 +172,48 @@ class DockerMarathonIT {
 
   @Test
   @Order(4)
+  void aKilledTaskIsReplacedByANewContainer() throws Exception {
+    assumeTrue(stepsPassed == 3, "the node did not come back with its containers");
+    Set<String> before = taskIds();
+    String victim = before.iterator().next();
+    HttpResponse<String> killed =
+        send("DELETE", "/v2/apps/ocfweb/dweb/tasks/" + victim, null);
+    assertEquals(200, killed.statusCode(), killed.body());
+    awaitTrue(() -> {
+      JsonNode app = json(get("/v2/apps/ocfweb/dweb")).path("app");
+      Set<String> now = taskIds();
+      return !now.contains(victim) && now.size() == 2 && app.path("tasksHealthy").asInt() == 2;
+    }, Duration.ofSeconds(120), () -> "task " + victim + " replaced, 2 healthy: "
+        + get("/v2/apps/ocfweb/dweb").body());
+    awaitTrue(() -> runningContainers().size() == 2, Duration.ofSeconds(30),
+        () -> "two containers after the replacement: " + runningContainers());
+    assertEachTaskAnswers(2);
+    stepsPassed = 4;
+  }
+
+  @Test
+  @Order(5)
+  void aRestartReplacesEveryContainer() throws Exception {
+    assumeTrue(stepsPassed == 4, "the kill step did not pass");
+    Set<String> before = taskIds();
+    Set<String> containersBefore = runningContainers();
+    HttpResponse<String> restarted = send("POST", "/v2/apps/ocfweb/dweb/restart", "{}");
+    assertEquals(200, restarted.statusCode(), restarted.body());
+    awaitTrue(() -> {
+      JsonNode app = json(get("/v2/apps/ocfweb/dweb")).path("app");
+      Set<String> now = taskIds();
+      return now.size() == 2 && java.util.Collections.disjoint(now, before)
+          && app.path("tasksHealthy").asInt() == 2 && app.path("deployments").isEmpty();
+    }, Duration.ofSeconds(180), () -> "2 new healthy tasks after the restart: "
+        + get("/v2/apps/ocfweb/dweb").body());
+    awaitTrue(() -> runningContainers().size() == 2
+        && java.util.Collections.disjoint(runningContainers(), containersBefore),
+        Duration.ofSeconds(60), () -> "two new containers: " + runningContainers());
+    assertEachTaskAnswers(2);
+  }
+
+  @Test
+  @Order(6)
   void deletedAndItsContainersGo() throws Exception {
     assumeTrue(stepsPassed >= 1, "the app did not start");
     HttpResponse<String> deleted = send("DELETE", "/v2/apps/ocfweb/dweb", null);
@@ -180,6 +223,13 @@ class DockerMarathonIT {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  private static Set<String> taskIds() {
+    Set<String> ids = new TreeSet<>();
+    json(get("/v2/apps/ocfweb/dweb/tasks")).path("tasks").forEach(t -> ids.add(t.path("id")
+        .asText()));
+    return ids;
+  }
 
   /** Every task of the app answers on its host port with its own id (the page it wrote). */
   private static void assertEachTaskAnswers(int expected) {
