@@ -16,7 +16,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,7 +23,6 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -171,13 +169,6 @@ public class AgentIT {
   }
 
   private String execute(String command) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    try (Session session = sessions.create(System.in, out, out)) {
-      session.execute(command);
-    } catch (Exception e) {
-      throw new AssertionError("command failed: " + command, e);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
+    return KarafShell.execute(sessions, command);
   }
 }

@@ -16,8 +16,6 @@ import io.cairn.env.storage.LogEntry;
 import io.cairn.env.storage.LogStorage;
 import io.cairn.env.storage.LogStorageFactory;
 import io.cairn.env.storage.LogWrite;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -228,14 +225,7 @@ public class CairnDistributionIT {
   }
 
   private String execute(String command) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    try (Session session = sessions.create(System.in, out, out)) {
-      session.execute(command);
-    } catch (Exception e) {
-      throw new AssertionError("command failed: " + command, e);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
+    return KarafShell.execute(sessions, command);
   }
 
   /** Waits for {@code condition} with a deadline, polling; never a fixed sleep. */

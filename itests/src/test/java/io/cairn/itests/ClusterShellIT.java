@@ -3,15 +3,11 @@ package io.cairn.itests;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -97,14 +93,7 @@ public class ClusterShellIT {
   }
 
   private String execute(String command) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    try (Session session = sessions.create(System.in, out, out)) {
-      session.execute(command);
-    } catch (Exception e) {
-      throw new AssertionError("command failed: " + command, e);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
+    return KarafShell.execute(sessions, command);
   }
 
   /**

@@ -3,18 +3,15 @@ package io.cairn.itests;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -172,14 +169,7 @@ public class ShellCommandsIT {
   }
 
   private String execute(String command) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    try (Session session = sessions.create(System.in, out, out)) {
-      session.execute(command);
-    } catch (Exception e) {
-      throw new AssertionError("command failed: " + command, e);
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
+    return KarafShell.execute(sessions, command);
   }
 
   /**

@@ -32,6 +32,8 @@ final class Progress {
   private final ArrayDeque<Long> inflight = new ArrayDeque<>();
   private final int maxInflight;
   private int stalledTicks;
+  /** The highest commit index sent to this follower in this term (heartbeats send less). */
+  private long commitSent;
 
   Progress(long next, int maxInflight) {
     this.next = next;
@@ -48,6 +50,14 @@ final class Progress {
 
   State state() {
     return state;
+  }
+
+  long commitSent() {
+    return commitSent;
+  }
+
+  void commitSent(long commitIndex) {
+    commitSent = Math.max(commitSent, commitIndex);
   }
 
   boolean recentActive() {

@@ -79,6 +79,14 @@ public final class RaftCore {
   /** A transfer's TimeoutNow may arrive any time later: no lease for the rest of the term. */
   private boolean transferredThisTerm;
 
+  /**
+   * Appends owed to followers, sent once per {@link #ready()} rather than once per proposal or
+   * acknowledgement: every proposal and commit advance taken between two drains then travels in
+   * one append per follower (etcd-raft batches the same way). {@code broadcastCommit} also sends
+   * an empty append to a follower that has not yet been told the commit index.
+   */
+  private boolean broadcastPending;
+  private boolean broadcastCommit;
   private final List<Message> sendNow = new ArrayList<>();
   private final List<Message> sendAfterPersist = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
@@ -304,7 +312,7 @@ public final class RaftCore {
     if (kind == EntryKind.CONFIGURATION) {
       applyConfiguration(EntryKind.configuration(entry), entry.index());
     }
-    broadcastAppend(false);
+    broadcastPending = true;
     maybeCommit();
     return new ProposeResult(true, entry.index(), entry.term(), config.nodeId(), null);
   }
@@ -465,8 +473,11 @@ public final class RaftCore {
   /** Completion: the write of a {@link Ready} ending at (index, term) is durable. */
   public void onPersisted(long index, long term) {
     log.persistedTo(index, term);
-    if (role == Role.LEADER) {
-      maybeCommit();
+    if (role == Role.LEADER && maybeCommit()) {
+      // Our own write was the last one the quorum needed: tell the followers now, not at the
+      // next heartbeat (they apply, and answer their forwarded proposals, only once told).
+      broadcastPending = true;
+      broadcastCommit = true;
     }
   }
 
@@ -474,7 +485,7 @@ public final class RaftCore {
 
   /** True when {@link #ready()} would return something worth handling. */
   public boolean hasReady() {
-    return !sendNow.isEmpty() || !sendAfterPersist.isEmpty() || log.hasUnstable()
+    return broadcastPending || !sendNow.isEmpty() || !sendAfterPersist.isEmpty() || log.hasUnstable()
         || !hardState().equals(emittedHardState) || !softState().equals(emittedSoftState)
         || Math.min(log.committed(), log.persisted()) > log.applied() || !readStates.isEmpty()
         || !failedReads.isEmpty() || pendingInstall != null;
@@ -482,6 +493,7 @@ public final class RaftCore {
 
   /** Drains the output accumulated since the previous call; see {@link Ready} for the contract. */
   public Ready ready() {
+    flushBroadcast();
     HardState hard = hardState();
     boolean hardChanged = !hard.equals(emittedHardState);
     LogWrite write = null;
@@ -668,10 +680,30 @@ public final class RaftCore {
   }
 
   private void respondAppend(AppendRequest request, boolean success, long match, long hint) {
-    sendAfterPersist.add(
+    AppendResponse response =
         new AppendResponse(
             config.nodeId(), request.from(), term, success, match,
-            success ? 0 : request.prevLogIndex(), hint, request.readContext()));
+            success ? 0 : request.prevLogIndex(), hint, request.readContext());
+    int last = sendAfterPersist.size() - 1;
+    if (last >= 0 && sendAfterPersist.get(last) instanceof AppendResponse previous
+        && supersedes(response, previous)) {
+      // Appends stepped in one batch need one answer: the leader only keeps the highest match.
+      sendAfterPersist.set(last, response);
+      return;
+    }
+    sendAfterPersist.add(response);
+  }
+
+  /**
+   * True when {@code next} says all that {@code previous} says: both are plain acceptances (no
+   * read context to confirm) to the same leader in the same term, and {@code next} matches at
+   * least as far. Both are sent only once the same write is durable, so dropping the first loses
+   * nothing.
+   */
+  private static boolean supersedes(AppendResponse next, AppendResponse previous) {
+    return next.success() && previous.success() && next.to() == previous.to()
+        && next.term() == previous.term() && next.readContext() == 0
+        && previous.readContext() == 0 && next.matchIndex() >= previous.matchIndex();
   }
 
   /**
@@ -723,7 +755,8 @@ public final class RaftCore {
     if (response.success()) {
       peer.resumeProbe();
       if (peer.acknowledge(response.matchIndex()) && maybeCommit()) {
-        broadcastAppend(true);
+        broadcastPending = true;
+        broadcastCommit = true;
       } else {
         sendAppend(response.from(), peer.match() < log.lastIndex());
       }
@@ -849,6 +882,21 @@ public final class RaftCore {
     return false;
   }
 
+  /** Sends the appends owed since the last {@link #ready()} (see {@link #broadcastPending}). */
+  private void flushBroadcast() {
+    boolean commit = broadcastCommit;
+    boolean pending = broadcastPending;
+    broadcastPending = false;
+    broadcastCommit = false;
+    if (!pending || role != Role.LEADER) {
+      return;
+    }
+    for (Map.Entry<Integer, Progress> entry : progress.entrySet()) {
+      boolean untold = entry.getValue().commitSent() < log.committed();
+      sendAppend(entry.getKey(), commit && untold);
+    }
+  }
+
   private void broadcastAppend(boolean sendIfEmpty) {
     for (int peer : progress.keySet()) {
       sendAppend(peer, sendIfEmpty);
@@ -875,6 +923,7 @@ public final class RaftCore {
         new AppendRequest(
             config.nodeId(), peerId, term, prev, log.term(prev), batch, log.committed(), 0));
     peer.sent(prev + batch.size(), !batch.isEmpty());
+    peer.commitSent(log.committed());
   }
 
   /** The follower needs entries we compacted away: send the snapshot instead (Raft §7). */

@@ -13,7 +13,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,10 @@ final class PeerLink {
   private volatile Channel channel;
   private volatile boolean closed;
   private long delayMs;
+  /** Frames waiting for {@link #writeQueued}; bounded with the channel by the high-water mark. */
+  private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
 
   PeerLink(
       int nodeId, int peerId, InetSocketAddress address, TransportSettings settings,
@@ -89,16 +97,64 @@ final class PeerLink {
     return current != null && current.isActive();
   }
 
-  /** Writes one frame (length, sender id, payload) or drops it; never blocks. */
+  /**
+   * Queues one frame (length, sender id, payload) or drops it; never blocks. Frames queued from
+   * other threads are written by one task on the channel's loop and flushed once: a burst of
+   * messages costs one wake-up of the loop and one socket write, not one of each per message.
+   */
   void send(byte[] payload) {
     Channel current = channel;
-    if (current == null || !current.isActive() || !current.isWritable()) {
+    int frameBytes = 2 * Integer.BYTES + payload.length;
+    if (current == null || !current.isActive() || !current.isWritable()
+        || queuedBytes.get() + frameBytes > settings.maxPendingBytesPerPeer()) {
       dropped.incrementAndGet();
       return;
     }
-    ByteBuf frame = current.alloc().buffer(2 * Integer.BYTES + payload.length);
+    ByteBuf frame = current.alloc().buffer(frameBytes);
     frame.writeInt(Integer.BYTES + payload.length).writeInt(nodeId).writeBytes(payload);
-    current.writeAndFlush(frame, current.voidPromise());
+    queuedBytes.addAndGet(frameBytes);
+    queued.add(frame);
+    if (flushQueued.compareAndSet(false, true)) {
+      try {
+        current.eventLoop().execute(() -> writeQueued(current));
+      } catch (RejectedExecutionException e) {
+        // The transport is closing: what is queued can no longer be sent.
+        LOG.debug("dropping queued frames node={} peer={}: loop stopped", nodeId, peerId);
+        flushQueued.set(false);
+        discardQueued();
+      }
+    }
+  }
+
+  /** Releases every queued frame, counting each as dropped (the loop no longer runs). */
+  private void discardQueued() {
+    ByteBuf frame;
+    while ((frame = queued.poll()) != null) {
+      queuedBytes.addAndGet(-frame.readableBytes());
+      frame.release();
+      dropped.incrementAndGet();
+    }
+  }
+
+  /** On the channel's loop: writes every queued frame, then flushes once. */
+  private void writeQueued(Channel target) {
+    flushQueued.set(false);
+    boolean usable = target.isActive();
+    int written = 0;
+    ByteBuf frame;
+    while ((frame = queued.poll()) != null) {
+      queuedBytes.addAndGet(-frame.readableBytes());
+      if (usable) {
+        target.write(frame, target.voidPromise());
+        written++;
+      } else {
+        frame.release();
+        dropped.incrementAndGet();
+      }
+    }
+    if (written > 0) {
+      target.flush();
+    }
   }
 
   void close() {

@@ -213,6 +213,59 @@ class RaftCoreTest {
     assertEquals(1, followerReady.sendAfterPersist().size());
   }
 
+  /**
+   * The leader may replicate before its own write is durable (thesis §10.2.1), so the write that
+   * completes the quorum can be its own: the followers must hear of the commit then, not at the
+   * next heartbeat (they apply, and answer clients, only once told).
+   */
+  @Test
+  void aCommitCompletedByTheLeadersOwnWriteReachesTheFollowersAtOnce() {
+    TestCluster cluster = new TestCluster(3);
+    cluster.elect(1);
+    RaftCore leader = cluster.node(1);
+    ProposeResult result = leader.propose(new byte[] {5});
+    Ready leaderReady = leader.ready();
+    AppendRequest toTwo = messagesOf(leaderReady, AppendRequest.class).stream()
+        .filter(m -> m.to() == 2).findFirst().orElseThrow();
+    RaftCore follower = cluster.node(2);
+    follower.step(toTwo);
+    Ready followerReady = follower.ready();
+    follower.onPersisted(followerReady.persistIndex(), followerReady.persistTerm());
+    leader.step(messagesOf(followerReady, AppendResponse.class).get(0));
+    leader.ready();
+    assertTrue(leader.commitIndex() < result.index(), "our own write is not durable yet");
+
+    leader.onPersisted(leaderReady.persistIndex(), leaderReady.persistTerm());
+    assertEquals(result.index(), leader.commitIndex());
+    List<AppendRequest> told = messagesOf(leader.ready(), AppendRequest.class);
+    assertEquals(Set.of(2, 3), told.stream().map(AppendRequest::to).collect(
+        java.util.stream.Collectors.toSet()));
+    assertTrue(told.stream().allMatch(m -> m.leaderCommit() == result.index()));
+  }
+
+  /** Proposals taken between two drains leave in one append per follower (etcd-raft batching). */
+  @Test
+  void proposalsBetweenTwoDrainsLeaveInOneAppendPerFollowerAndGetOneAnswer() {
+    TestCluster cluster = new TestCluster(3);
+    cluster.elect(1);
+    RaftCore leader = cluster.node(1);
+    leader.propose(new byte[] {1});
+    leader.propose(new byte[] {2});
+    ProposeResult last = leader.propose(new byte[] {3});
+    List<AppendRequest> appends = messagesOf(leader.ready(), AppendRequest.class);
+    assertEquals(2, appends.size(), "one append per follower: " + appends);
+    AppendRequest toTwo = appends.stream().filter(m -> m.to() == 2).findFirst().orElseThrow();
+    assertEquals(3, toTwo.entries().size());
+
+    RaftCore follower = cluster.node(2);
+    follower.step(toTwo);
+    follower.step(new AppendRequest(1, 2, toTwo.term(), last.index(), toTwo.term(), List.of(),
+        toTwo.leaderCommit(), 0));
+    List<AppendResponse> answers = messagesOf(follower.ready(), AppendResponse.class);
+    assertEquals(1, answers.size(), "plain acceptances in one batch need one answer: " + answers);
+    assertEquals(last.index(), answers.get(0).matchIndex());
+  }
+
   @Test
   void restartRecoversTermVoteAndLog() {
     DurableState state =
