@@ -443,6 +443,13 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     }
     try {
       loop.execute(() -> {
+        // The group may have failed after the check above, with this task already queued (a
+        // storage error handled first): then the work would register a caller nobody completes.
+        if (failed) {
+          future.completeExceptionally(
+              new ConsensusUnavailableException("raft group failed on node " + core.nodeId(), null));
+          return;
+        }
         work.run();
         requestDrain();
       });
