@@ -211,6 +211,8 @@ class DockerEndToEndIT {
     assertEquals(0, start.exitCode(), start.toString());
     assertEquals(frameworkInfo.path("id").path("value").asText(),
         scheduler.subscribe(frameworkInfo, Duration.ofSeconds(120)));
+    // An acknowledgement in flight when the node died failed with it; its update is resent.
+    scheduler.forgetFailedActions();
     awaitTrue(() -> "TASK_RUNNING".equals(masterTaskState(WEB_ID)), Duration.ofSeconds(120),
         () -> "the master knows " + WEB_ID + " RUNNING again: " + masterTaskState(WEB_ID));
     int mark = scheduler.eventCount();

@@ -179,6 +179,8 @@ class MesosEndToEndIT {
     String frameworkId = frameworkInfo.path("id").path("value").asText();
     assertEquals(frameworkId, scheduler.subscribe(frameworkInfo, Duration.ofSeconds(120)),
         "re-subscribed with the same FrameworkID");
+    // An acknowledgement in flight when the node died failed with it; its update is resent.
+    scheduler.forgetFailedActions();
     // Reconcile once the agent has re-registered and the master's books hold its tasks again.
     awaitTrue(() -> masterTaskStates().equals(List.of("TASK_RUNNING", "TASK_RUNNING")),
         Duration.ofSeconds(120), () -> "the master knows both tasks RUNNING again (from the "
