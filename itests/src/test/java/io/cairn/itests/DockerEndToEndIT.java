@@ -1,5 +1,6 @@
 package io.cairn.itests;
 
+import static io.cairn.itests.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,19 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,8 +50,6 @@ class DockerEndToEndIT {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String WEB_ID = "docker-web-" + RUN;
   private static final String GHOST_ID = "docker-ghost-" + RUN;
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   private static String noEngine;
   private static MesosSchedulerClient scheduler;
@@ -97,19 +88,9 @@ class DockerEndToEndIT {
       return;
     }
     if (scheduler != null) {
-      if (scheduler.streamOpen()) {
-        try {
-          scheduler.teardown();
-        } catch (Exception | AssertionError e) {
-          LOG.warn("TEARDOWN at the end failed (the node is stopped anyway): {}", e.toString());
-        }
-      }
-      scheduler.close();
+      scheduler.teardownAndClose();
     }
-    LauncherIT.Run stop = LauncherIT.cairnIn(DATA, OFFSET, "stop");
-    if (stop.exitCode() != 0) {
-      LOG.warn("cairn stop exited {}: {}", stop.exitCode(), stop);
-    }
+    LauncherIT.stopNodes(DATA, OFFSET);
     removeContainersOfThisTest();
   }
 
@@ -129,7 +110,8 @@ class DockerEndToEndIT {
   @Test
   @Order(1)
   void theAgentOffersTheDockerContainerizer() throws Exception {
-    JsonNode state = MesosSchedulerClient.JSON.readTree(get("http://" + AGENT + "/state"));
+    JsonNode state = MesosSchedulerClient.JSON.readTree(
+        RestClient.bodyOf("http://" + AGENT + "/state", Duration.ofSeconds(5)));
     assertEquals("docker,mesos", state.path("flags").path("containerizers").asText(),
         state.path("flags").toString());
     assertTrue(state.path("docker").path("enabled").asBoolean(), state.path("docker").toString());
@@ -198,10 +180,7 @@ class DockerEndToEndIT {
   @Order(3)
   void afterKillMinusNineOfTheNodeTheSameContainerStillRuns() throws Exception {
     assumeTrue(stepsPassed == 2, "the docker task did not start");
-    ProcessHandle node = ProcessHandle.of(Long.parseLong(
-        Files.readString(DATA.resolve("node-1/cairn.pid")).strip())).orElseThrow();
-    node.destroyForcibly();
-    node.onExit().get(30, TimeUnit.SECONDS);
+    LauncherIT.killNode(DATA, 1);
     awaitTrue(() -> !scheduler.streamOpen(), Duration.ofSeconds(30),
         () -> "the scheduler's stream ends with the node");
     assertEquals("page-" + WEB_ID + "-" + hostPort + "\n", fetchPage(),
@@ -298,26 +277,14 @@ class DockerEndToEndIT {
   }
 
   private static String fetchPage() {
-    try {
-      return get("http://127.0.0.1:" + hostPort + "/index.html");
-    } catch (IOException e) {
-      return e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e.toString();
-    }
-  }
-
-  private static String get(String url) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() == 200 ? response.body() : "status " + response.statusCode();
+    return RestClient.bodyOf("http://127.0.0.1:" + hostPort + "/index.html",
+        Duration.ofSeconds(5));
   }
 
   private static String masterTaskState(String taskId) {
     try {
-      JsonNode state = MesosSchedulerClient.JSON.readTree(get("http://" + MASTER
-          + "/master/state"));
+      JsonNode state = MesosSchedulerClient.JSON.readTree(RestClient.bodyOf("http://" + MASTER
+          + "/master/state", Duration.ofSeconds(5)));
       for (JsonNode framework : state.path("frameworks")) {
         for (JsonNode task : framework.path("tasks")) {
           if (task.path("id").asText().equals(taskId)) {
@@ -326,19 +293,8 @@ class DockerEndToEndIT {
         }
       }
       return "absent";
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException e) {
       return e.toString();
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout,
-      Supplier<String> what) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() >= end) {
-        throw new AssertionError("not within " + timeout + ": " + what.get());
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
     }
   }
 }

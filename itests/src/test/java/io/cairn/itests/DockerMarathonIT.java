@@ -1,26 +1,19 @@
 package io.cairn.itests;
 
+import static io.cairn.itests.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,10 +40,9 @@ class DockerMarathonIT {
   private static final Path DATA = Path.of("target/docker-marathon-it").toAbsolutePath();
   private static final int OFFSET = 8000;
   private static final String MARATHON = "127.0.0.1:" + (8080 + OFFSET);
+  private static final RestClient REST = new RestClient(MARATHON);
   private static final int SSH = 8101 + OFFSET;
   private static final String LABEL = "cairn.itest=docker-marathon";
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   private static final String APP = "{\"id\":\"/ocfweb/dweb\",\"instances\":3,\"cpus\":0.1,"
       + "\"mem\":32,\"cmd\":\"echo $MESOS_TASK_ID > /tmp/index.html; exec httpd -f -p 8080 -h"
       + " /tmp\",\"container\":{\"type\":\"DOCKER\",\"docker\":{\"image\":\""
@@ -89,12 +81,12 @@ class DockerMarathonIT {
   }
 
   private static void awaitMarathon() {
-    awaitTrue(() -> get("/ping").body().equals("pong"), Duration.ofSeconds(90),
+    awaitTrue(() -> REST.get("/ping").body().equals("pong"), Duration.ofSeconds(90),
         () -> "Marathon answers /ping on " + MARATHON);
     awaitTrue(() -> {
-      JsonNode info = json(get("/v2/info"));
+      JsonNode info = REST.getJson("/v2/info");
       return info.path("elected").asBoolean() && !info.path("frameworkId").asText().isEmpty();
-    }, Duration.ofSeconds(90), () -> "Marathon elected and subscribed: " + get("/v2/info")
+    }, Duration.ofSeconds(90), () -> "Marathon elected and subscribed: " + REST.get("/v2/info")
         .body());
   }
 
@@ -103,10 +95,7 @@ class DockerMarathonIT {
     if (noEngine != null) {
       return;
     }
-    LauncherIT.Run stop = LauncherIT.cairnIn(DATA, OFFSET, "stop");
-    if (stop.exitCode() != 0) {
-      LOG.warn("cairn stop exited {}: {}", stop.exitCode(), stop);
-    }
+    LauncherIT.stopNodes(DATA, OFFSET);
     removeContainers();
   }
 
@@ -119,13 +108,13 @@ class DockerMarathonIT {
   @Test
   @Order(1)
   void threeHealthyContainersAnswerOnTheirHostPorts() throws Exception {
-    HttpResponse<String> created = send("POST", "/v2/apps", APP);
+    HttpResponse<String> created = REST.send("POST", "/v2/apps", APP);
     assertEquals(201, created.statusCode(), created.body());
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/dweb")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/dweb").path("app");
       return app.path("tasksRunning").asInt() == 3 && app.path("tasksHealthy").asInt() == 3
           && app.path("deployments").isEmpty();
-    }, Duration.ofSeconds(120), () -> "3 healthy: " + get("/v2/apps/ocfweb/dweb").body());
+    }, Duration.ofSeconds(120), () -> "3 healthy: " + REST.get("/v2/apps/ocfweb/dweb").body());
     assertEachTaskAnswers(3);
     assertEquals(3, runningContainers().size(), "three containers run");
     stepsPassed = 1;
@@ -135,12 +124,12 @@ class DockerMarathonIT {
   @Order(2)
   void scaledToTwoTwoContainersAreLeft() throws Exception {
     assumeTrue(stepsPassed == 1, "the app did not start");
-    HttpResponse<String> scaled = send("PUT", "/v2/apps/ocfweb/dweb", "{\"instances\":2}");
+    HttpResponse<String> scaled = REST.send("PUT", "/v2/apps/ocfweb/dweb", "{\"instances\":2}");
     assertEquals(200, scaled.statusCode(), scaled.body());
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/dweb")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/dweb").path("app");
       return app.path("tasks").size() == 2 && app.path("deployments").isEmpty();
-    }, Duration.ofSeconds(60), () -> "scaled to 2: " + get("/v2/apps/ocfweb/dweb").body());
+    }, Duration.ofSeconds(60), () -> "scaled to 2: " + REST.get("/v2/apps/ocfweb/dweb").body());
     awaitTrue(() -> runningContainers().size() == 2, Duration.ofSeconds(30),
         () -> "one container stopped: " + runningContainers());
     containersAfterScale = runningContainers();
@@ -152,19 +141,16 @@ class DockerMarathonIT {
   @Order(3)
   void afterKillMinusNineOfTheNodeTheSameContainersServe() throws Exception {
     assumeTrue(stepsPassed == 2, "the app was not scaled");
-    ProcessHandle node = ProcessHandle.of(Long.parseLong(
-        Files.readString(DATA.resolve("node-1/cairn.pid")).strip())).orElseThrow();
-    node.destroyForcibly();
-    node.onExit().get(30, TimeUnit.SECONDS);
+    LauncherIT.killNode(DATA, 1);
     assertEquals(containersAfterScale, runningContainers(), "containers outlive the node");
     LauncherIT.Run start = LauncherIT.cairnIn(DATA, OFFSET, "start");
     assertEquals(0, start.exitCode(), start.toString());
     awaitMarathon();
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/dweb")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/dweb").path("app");
       return app.path("tasksRunning").asInt() == 2 && app.path("tasksHealthy").asInt() == 2;
     }, Duration.ofSeconds(120), () -> "2 healthy after the restart: "
-        + get("/v2/apps/ocfweb/dweb").body());
+        + REST.get("/v2/apps/ocfweb/dweb").body());
     assertEquals(containersAfterScale, runningContainers(), "the same containers");
     assertEachTaskAnswers(2);
     stepsPassed = 3;
@@ -177,14 +163,14 @@ class DockerMarathonIT {
     Set<String> before = taskIds();
     String victim = before.iterator().next();
     HttpResponse<String> killed =
-        send("DELETE", "/v2/apps/ocfweb/dweb/tasks/" + victim, null);
+        REST.send("DELETE", "/v2/apps/ocfweb/dweb/tasks/" + victim, null);
     assertEquals(200, killed.statusCode(), killed.body());
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/dweb")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/dweb").path("app");
       Set<String> now = taskIds();
       return !now.contains(victim) && now.size() == 2 && app.path("tasksHealthy").asInt() == 2;
     }, Duration.ofSeconds(120), () -> "task " + victim + " replaced, 2 healthy: "
-        + get("/v2/apps/ocfweb/dweb").body());
+        + REST.get("/v2/apps/ocfweb/dweb").body());
     awaitTrue(() -> runningContainers().size() == 2, Duration.ofSeconds(30),
         () -> "two containers after the replacement: " + runningContainers());
     assertEachTaskAnswers(2);
@@ -197,15 +183,15 @@ class DockerMarathonIT {
     assumeTrue(stepsPassed == 4, "the kill step did not pass");
     Set<String> before = taskIds();
     Set<String> containersBefore = runningContainers();
-    HttpResponse<String> restarted = send("POST", "/v2/apps/ocfweb/dweb/restart", "{}");
+    HttpResponse<String> restarted = REST.send("POST", "/v2/apps/ocfweb/dweb/restart", "{}");
     assertEquals(200, restarted.statusCode(), restarted.body());
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/dweb")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/dweb").path("app");
       Set<String> now = taskIds();
       return now.size() == 2 && java.util.Collections.disjoint(now, before)
           && app.path("tasksHealthy").asInt() == 2 && app.path("deployments").isEmpty();
     }, Duration.ofSeconds(180), () -> "2 new healthy tasks after the restart: "
-        + get("/v2/apps/ocfweb/dweb").body());
+        + REST.get("/v2/apps/ocfweb/dweb").body());
     awaitTrue(() -> runningContainers().size() == 2
         && java.util.Collections.disjoint(runningContainers(), containersBefore),
         Duration.ofSeconds(60), () -> "two new containers: " + runningContainers());
@@ -216,7 +202,7 @@ class DockerMarathonIT {
   @Order(6)
   void deletedAndItsContainersGo() throws Exception {
     assumeTrue(stepsPassed >= 1, "the app did not start");
-    HttpResponse<String> deleted = send("DELETE", "/v2/apps/ocfweb/dweb", null);
+    HttpResponse<String> deleted = REST.send("DELETE", "/v2/apps/ocfweb/dweb", null);
     assertEquals(200, deleted.statusCode(), deleted.body());
     awaitTrue(() -> runningContainers().isEmpty(), Duration.ofSeconds(60),
         () -> "no container left: " + runningContainers());
@@ -226,21 +212,22 @@ class DockerMarathonIT {
 
   private static Set<String> taskIds() {
     Set<String> ids = new TreeSet<>();
-    json(get("/v2/apps/ocfweb/dweb/tasks")).path("tasks").forEach(t -> ids.add(t.path("id")
+    REST.getJson("/v2/apps/ocfweb/dweb/tasks").path("tasks").forEach(t -> ids.add(t.path("id")
         .asText()));
     return ids;
   }
 
   /** Every task of the app answers on its host port with its own id (the page it wrote). */
   private static void assertEachTaskAnswers(int expected) {
-    JsonNode tasks = json(get("/v2/apps/ocfweb/dweb/tasks")).path("tasks");
+    JsonNode tasks = REST.getJson("/v2/apps/ocfweb/dweb/tasks").path("tasks");
     assertEquals(expected, tasks.size(), tasks.toString());
     for (JsonNode task : tasks) {
       String id = task.path("id").asText();
       int port = task.path("ports").get(0).asInt();
       String url = "http://127.0.0.1:" + port + "/index.html";
-      awaitTrue(() -> (id + "\n").equals(body(url)), Duration.ofSeconds(20),
-          () -> url + " answers " + id + ": " + body(url));
+      Duration timeout = Duration.ofSeconds(3);
+      awaitTrue(() -> (id + "\n").equals(RestClient.bodyOf(url, timeout)), Duration.ofSeconds(20),
+          () -> url + " answers " + id + ": " + RestClient.bodyOf(url, timeout));
     }
   }
 
@@ -268,103 +255,11 @@ class DockerMarathonIT {
     }
   }
 
-  private static String body(String url) {
-    try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? r.body() : "status " + r.statusCode();
-    } catch (IOException e) {
-      return e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e.toString();
-    }
-  }
-
+  /** Runs console commands on the node (bin/client -b); they must succeed. */
   private static String karafShell(String... commands) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(DATA.resolve("dist/bin/client").toString(),
-        "-a", String.valueOf(SSH), "-u", "karaf", "-p", "karaf", "-r", "20", "-d", "1", "-b");
-    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    builder.redirectErrorStream(true);
-    Process process = builder.start();
-    process.getOutputStream().write((String.join("\n", commands) + "\n")
-        .getBytes(StandardCharsets.UTF_8));
-    process.getOutputStream().close();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("bin/client did not finish: " + out);
-    }
-    return out;
+    LauncherIT.Run run = LauncherIT.client(DATA, SSH, 20, commands);
+    assertEquals(0, run.exitCode(), "bin/client " + List.of(commands) + ": " + run.out());
+    return run.out();
   }
 
-  private static HttpResponse<String> get(String path) {
-    try {
-      return send("GET", path, null);
-    } catch (IOException e) {
-      return new FailedResponse(e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static HttpResponse<String> send(String method, String path, String body)
-      throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + MARATHON + path))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body)).build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return MesosSchedulerClient.JSON.readTree(response.body());
-    } catch (IOException e) {
-      return MesosSchedulerClient.JSON.createObjectNode().put("unparsed", response.body());
-    }
-  }
-
-  /** A connection failure seen as a response, so that polling loops keep polling. */
-  private record FailedResponse(String body) implements HttpResponse<String> {
-    @Override public int statusCode() {
-      return -1;
-    }
-
-    @Override public HttpRequest request() {
-      return null;
-    }
-
-    @Override public java.util.Optional<HttpResponse<String>> previousResponse() {
-      return java.util.Optional.empty();
-    }
-
-    @Override public java.net.http.HttpHeaders headers() {
-      return java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true);
-    }
-
-    @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-      return java.util.Optional.empty();
-    }
-
-    @Override public URI uri() {
-      return URI.create("http://" + MARATHON);
-    }
-
-    @Override public HttpClient.Version version() {
-      return HttpClient.Version.HTTP_1_1;
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout,
-      Supplier<String> what) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() >= end) {
-        throw new AssertionError("not within " + timeout + ": " + what.get());
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
-    }
-  }
 }

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,21 +164,9 @@ class FrameworkFailoverIT {
   /** Runs a Karaf command on a node through {@code bin/client -b} (no TTY). */
   private static String karaf(int node, String command) {
     try {
-      ProcessBuilder builder = new ProcessBuilder(DATA.resolve("dist/bin/client").toString(),
-          "-a", String.valueOf(port(8101, node)), "-u", "karaf", "-p", "karaf", "-r", "3",
-          "-d", "1", "-b").redirectErrorStream(true);
-      builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-      Process process = builder.start();
-      process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-      process.getOutputStream().close();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor(60, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException e) {
+      return LauncherIT.client(DATA, port(8101, node), 3, command).out();
+    } catch (Exception e) {
       return "client failed: " + e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
     }
   }
 

@@ -161,6 +161,45 @@ class LauncherIT {
     return run;
   }
 
+  /**
+   * Runs Karaf console commands on the node whose console listens on {@code sshPort}, through
+   * {@code bin/client -b} (notes/runtime.md: without a TTY the client needs batch mode); the
+   * client retries its connection {@code retries} times a second apart.
+   */
+  static Run client(Path data, int sshPort, int retries, String... commands) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(data.resolve("dist/bin/client").toString(),
+        "-a", String.valueOf(sshPort), "-u", "karaf", "-p", "karaf", "-r",
+        String.valueOf(retries), "-d", "1", "-b").redirectErrorStream(true);
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process process = builder.start();
+    process.getOutputStream().write((String.join("\n", commands) + "\n")
+        .getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/client did not finish: " + out);
+    }
+    return new Run(process.exitValue(), out, "");
+  }
+
+  /** kill -9 of node {@code node} under {@code data} (its cairn.pid), waiting until it is gone. */
+  static void killNode(Path data, int node) throws Exception {
+    ProcessHandle handle = ProcessHandle.of(Long.parseLong(Files.readString(
+        data.resolve("node-" + node + "/cairn.pid")).strip())).orElseThrow();
+    handle.destroyForcibly();
+    handle.onExit().get(30, TimeUnit.SECONDS);
+  }
+
+  /** {@code ./cairn stop} at the end of a test; a failure is logged, the test goes on. */
+  static void stopNodes(Path data, int offset) throws Exception {
+    Run stop = cairnIn(data, offset, "stop");
+    if (stop.exitCode() != 0) {
+      org.slf4j.LoggerFactory.getLogger(LauncherIT.class).warn("cairn stop exited {}: {}",
+          stop.exitCode(), stop);
+    }
+  }
+
   static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

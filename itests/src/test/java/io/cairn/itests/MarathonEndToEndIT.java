@@ -1,5 +1,6 @@
 package io.cairn.itests;
 
+import static io.cairn.itests.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,10 +26,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,6 +51,7 @@ class MarathonEndToEndIT {
   private static final Path DATA = Path.of("target/marathon-e2e-it").toAbsolutePath();
   private static final int OFFSET = 7000;
   private static final String MARATHON = "127.0.0.1:" + (8080 + OFFSET);
+  private static final RestClient REST = new RestClient(MARATHON);
   private static final int SSH = 8101 + OFFSET;
   private static final String MARKER = "CAIRN_MARATHON_E2E_IT";
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -83,19 +81,21 @@ class MarathonEndToEndIT {
     Path etc = Files.createDirectories(DATA.resolve("node-1/etc"));
     String agentCfg = Files.readString(Path.of(
         "../karaf-distribution/target/assembly/etc/io.cairn.agent.cfg"))
+        // Task ports below Linux's ephemeral range (32768-60999): a task once failed to bind a
+        // port in it that an outgoing connection of another process held.
         .replaceAll("(?m)^resources =.*$",
-            "resources = cpus:4;mem:4096;disk:4096;ports:[37000-37049]");
+            "resources = cpus:4;mem:4096;disk:4096;ports:[31800-31849]");
     Files.writeString(etc.resolve("io.cairn.agent.cfg"), agentCfg);
     LauncherIT.Run start = LauncherIT.cairnIn(DATA, OFFSET, "start", "--nodes", "1");
     assertEquals(0, start.exitCode(), start.toString());
     String installed = karafShell("feature:install cairn-framework-marathon");
     LOG.info("feature:install said: {}", installed);
-    awaitTrue(() -> get("/ping").body().equals("pong"), Duration.ofSeconds(60),
+    awaitTrue(() -> REST.get("/ping").body().equals("pong"), Duration.ofSeconds(60),
         "Marathon answers /ping on " + MARATHON);
     awaitTrue(() -> {
-      JsonNode info = json(get("/v2/info"));
+      JsonNode info = REST.getJson("/v2/info");
       return info.path("elected").asBoolean() && !info.path("frameworkId").asText().isEmpty();
-    }, Duration.ofSeconds(90), () -> "Marathon elected and subscribed: " + get("/v2/info")
+    }, Duration.ofSeconds(90), () -> "Marathon elected and subscribed: " + REST.get("/v2/info")
         .body());
   }
 
@@ -104,24 +104,17 @@ class MarathonEndToEndIT {
     if (eventStream != null) {
       eventStream.close();
     }
-    LauncherIT.Run stop = LauncherIT.cairnIn(DATA, OFFSET, "stop");
-    if (stop.exitCode() != 0) {
-      LOG.warn("cairn stop exited {}: {}", stop.exitCode(), stop);
-    }
-    List<Seen> left = MesosProcesses.withEnvironment(MARKER + "=" + RUN);
-    if (!left.isEmpty()) {
-      LOG.warn("killing task processes still running after the test: {}", left);
-      MesosProcesses.killAll(left);
-    }
+    LauncherIT.stopNodes(DATA, OFFSET);
+    MesosProcesses.killLeft(MARKER + "=" + RUN);
   }
 
   @Test
   @Order(1)
   void aBadDefinitionGetsMarathons422() throws Exception {
-    HttpResponse<String> response = send("POST", "/v2/apps",
+    HttpResponse<String> response = REST.send("POST", "/v2/apps",
         "{\"id\":\"/Bad\",\"cmd\":\"x\",\"cpus\":-1}");
     assertEquals(422, response.statusCode(), response.body());
-    JsonNode body = json(response);
+    JsonNode body = RestClient.json(response);
     assertEquals("Object is not valid", body.path("message").asText());
     List<String> paths = new ArrayList<>();
     body.path("details").forEach(d -> paths.add(d.path("path").asText()));
@@ -132,17 +125,17 @@ class MarathonEndToEndIT {
   @Order(2)
   void theOcfwebAppRunsThreeHealthyTasksThatAnswer() throws Exception {
     openEventStream();
-    HttpResponse<String> created = send("POST", "/v2/apps", APP);
+    HttpResponse<String> created = REST.send("POST", "/v2/apps", APP);
     assertEquals(201, created.statusCode(), created.body());
     String deploymentId = created.headers().firstValue("Marathon-Deployment-Id").orElseThrow();
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/web")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/web").path("app");
       return app.path("tasksRunning").asInt() == 3 && app.path("tasksHealthy").asInt() == 3
           && app.path("deployments").isEmpty();
     }, Duration.ofSeconds(120), () -> "3 running and healthy: "
-        + json(get("/v2/apps/ocfweb/web")).path("app").path("tasks") + " queue "
-        + get("/v2/queue?embed=lastUnusedOffers").body());
-    for (JsonNode task : json(get("/v2/apps/ocfweb/web/tasks")).path("tasks")) {
+        + REST.getJson("/v2/apps/ocfweb/web").path("app").path("tasks") + " queue "
+        + REST.get("/v2/queue?embed=lastUnusedOffers").body());
+    for (JsonNode task : REST.getJson("/v2/apps/ocfweb/web/tasks").path("tasks")) {
       int port = task.path("ports").get(0).asInt();
       HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(
           "http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(5)).build(),
@@ -162,28 +155,28 @@ class MarathonEndToEndIT {
   @Order(3)
   void scaledToOneAndRestartedWithANewTask() throws Exception {
     assumeTrue(stepsPassed == 1, "the app did not start");
-    HttpResponse<String> scaled = send("PUT", "/v2/apps/ocfweb/web", "{\"instances\":1}");
+    HttpResponse<String> scaled = REST.send("PUT", "/v2/apps/ocfweb/web", "{\"instances\":1}");
     assertEquals(200, scaled.statusCode(), scaled.body());
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/web")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/web").path("app");
       return app.path("tasks").size() == 1 && app.path("deployments").isEmpty();
-    }, Duration.ofSeconds(60), () -> "scaled to 1: " + get("/v2/apps/ocfweb/web").body());
+    }, Duration.ofSeconds(60), () -> "scaled to 1: " + REST.get("/v2/apps/ocfweb/web").body());
     awaitTrue(() -> processes().size() == 1, Duration.ofSeconds(30),
         () -> "two task processes ended: " + processes());
-    String before = json(get("/v2/apps/ocfweb/web/tasks")).path("tasks").get(0).path("id")
+    String before = REST.getJson("/v2/apps/ocfweb/web/tasks").path("tasks").get(0).path("id")
         .asText();
 
-    HttpResponse<String> restart = send("POST", "/v2/apps/ocfweb/web/restart", null);
+    HttpResponse<String> restart = REST.send("POST", "/v2/apps/ocfweb/web/restart", null);
     assertEquals(200, restart.statusCode(), restart.body());
     awaitTrue(() -> {
-      JsonNode app = json(get("/v2/apps/ocfweb/web")).path("app");
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/web").path("app");
       return app.path("tasks").size() == 1 && app.path("tasksHealthy").asInt() == 1
           && app.path("deployments").isEmpty()
           && !app.path("tasks").get(0).path("id").asText().equals(before);
-    }, Duration.ofSeconds(90), () -> "restarted: " + get("/v2/apps/ocfweb/web").body());
-    assertNotEquals(before, json(get("/v2/apps/ocfweb/web/tasks")).path("tasks").get(0)
+    }, Duration.ofSeconds(90), () -> "restarted: " + REST.get("/v2/apps/ocfweb/web").body());
+    assertNotEquals(before, REST.getJson("/v2/apps/ocfweb/web/tasks").path("tasks").get(0)
         .path("id").asText());
-    assertEquals(3, json(get("/v2/apps/ocfweb/web/versions")).path("versions").size(),
+    assertEquals(3, REST.getJson("/v2/apps/ocfweb/web/versions").path("versions").size(),
         "a version per change: create, scale, restart");
     stepsPassed = 2;
   }
@@ -192,17 +185,17 @@ class MarathonEndToEndIT {
   @Order(4)
   void deletedAndItsProcessesEnd() throws Exception {
     assumeTrue(stepsPassed == 2, "the app was not scaled and restarted");
-    HttpResponse<String> deleted = send("DELETE", "/v2/apps/ocfweb/web", null);
+    HttpResponse<String> deleted = REST.send("DELETE", "/v2/apps/ocfweb/web", null);
     assertEquals(200, deleted.statusCode(), deleted.body());
-    assertFalse(json(deleted).path("deploymentId").asText().isEmpty());
-    awaitTrue(() -> get("/v2/apps/ocfweb/web").statusCode() == 404
-        && json(get("/v2/tasks")).path("tasks").isEmpty()
-        && json(get("/v2/deployments")).isEmpty(), Duration.ofSeconds(60),
-        () -> "app gone: " + get("/v2/tasks").body());
+    assertFalse(RestClient.json(deleted).path("deploymentId").asText().isEmpty());
+    awaitTrue(() -> REST.get("/v2/apps/ocfweb/web").statusCode() == 404
+        && REST.getJson("/v2/tasks").path("tasks").isEmpty()
+        && REST.getJson("/v2/deployments").isEmpty(), Duration.ofSeconds(60),
+        () -> "app gone: " + REST.get("/v2/tasks").body());
     awaitTrue(() -> processes().isEmpty(), Duration.ofSeconds(30),
         () -> "the task processes ended: " + processes());
     assertEquals("{\"message\":\"App '/ocfweb/web' does not exist\"}",
-        get("/v2/apps/ocfweb/web").body());
+        REST.get("/v2/apps/ocfweb/web").body());
   }
 
   // ---------------------------------------------------------------- helpers
@@ -243,73 +236,11 @@ class MarathonEndToEndIT {
         "event_stream_attached");
   }
 
-  /** Runs shell commands in batch mode (notes/runtime.md: bin/client needs -b without a TTY). */
+  /** Runs console commands on the node (bin/client -b); they must succeed. */
   private static String karafShell(String... commands) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(DATA.resolve("dist/bin/client").toString(),
-        "-a", String.valueOf(SSH), "-u", "karaf", "-p", "karaf", "-r", "20", "-d", "1", "-b");
-    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    builder.redirectErrorStream(true);
-    Process process = builder.start();
-    process.getOutputStream().write((String.join("\n", commands) + "\n")
-        .getBytes(StandardCharsets.UTF_8));
-    process.getOutputStream().close();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("bin/client did not finish: " + out);
-    }
-    assertEquals(0, process.exitValue(), "bin/client " + List.of(commands) + ": " + out);
-    return out;
+    LauncherIT.Run run = LauncherIT.client(DATA, SSH, 20, commands);
+    assertEquals(0, run.exitCode(), "bin/client " + List.of(commands) + ": " + run.out());
+    return run.out();
   }
 
-  private static HttpResponse<String> get(String path) {
-    try {
-      return send("GET", path, null);
-    } catch (IOException e) {
-      throw new IllegalStateException("GET " + path + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static HttpResponse<String> send(String method, String path, String body)
-      throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + MARATHON + path))
-        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body)).build();
-    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new IllegalStateException("not JSON (" + response.statusCode() + "): "
-          + response.body(), e);
-    }
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) {
-    awaitTrue(condition, timeout, () -> what);
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout,
-      Supplier<String> what) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (IllegalStateException e) {
-        LOG.debug("not yet: {}", e.toString());
-      }
-      if (System.nanoTime() >= end) {
-        throw new AssertionError("not within " + timeout + ": " + what.get());
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.cairn.itests;
 
+import static io.cairn.itests.Await.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,9 +23,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -89,8 +88,10 @@ class MesosEndToEndIT {
     String agentCfg = Files.readString(shipped)
         .replaceAll("(?m)^status_update_retry_min_ms = .*$",
             "status_update_retry_min_ms = " + RETRY_MIN_MS)
+        // Task ports below Linux's ephemeral range (32768-60999): a task once failed to bind a
+        // port in it that an outgoing connection of another process held.
         .replaceAll("(?m)^resources =.*$",
-            "resources = cpus:4;mem:4096;disk:4096;ports:[34000-34019]");
+            "resources = cpus:4;mem:4096;disk:4096;ports:[31900-31919]");
     assertTrue(agentCfg.contains("status_update_retry_min_ms = " + RETRY_MIN_MS), agentCfg);
     Files.writeString(etc.resolve("io.cairn.agent.cfg"), agentCfg);
     Files.writeString(DATA.resolve("TinyHttp.java"), TINY_HTTP);
@@ -104,24 +105,10 @@ class MesosEndToEndIT {
   @AfterAll
   static void stopEverything() throws Exception {
     if (scheduler != null) {
-      if (scheduler.streamOpen()) {
-        try {
-          scheduler.teardown();
-        } catch (Exception | AssertionError e) {
-          LOG.warn("TEARDOWN at the end failed (the node is stopped anyway): {}", e.toString());
-        }
-      }
-      scheduler.close();
+      scheduler.teardownAndClose();
     }
-    LauncherIT.Run stop = LauncherIT.cairnIn(DATA, OFFSET, "stop");
-    if (stop.exitCode() != 0) {
-      LOG.warn("cairn stop exited {}: {}", stop.exitCode(), stop);
-    }
-    List<Seen> left = MesosProcesses.withEnvironment(MARKER + "=" + RUN);
-    if (!left.isEmpty()) {
-      LOG.warn("killing task processes still running after the test: {}", left);
-      MesosProcesses.killAll(left);
-    }
+    LauncherIT.stopNodes(DATA, OFFSET);
+    MesosProcesses.killLeft(MARKER + "=" + RUN);
   }
 
   @Test
@@ -167,9 +154,7 @@ class MesosEndToEndIT {
   @Order(2)
   void afterKillMinusNineOfTheNodeTheAgentRecoversTheSameProcesses() throws Exception {
     assumeTrue(stepsPassed == 1, "the tasks did not start");
-    ProcessHandle node = ProcessHandle.of(nodePid()).orElseThrow();
-    node.destroyForcibly();
-    node.onExit().get(30, TimeUnit.SECONDS);
+    LauncherIT.killNode(DATA, 1);
     awaitTrue(() -> !scheduler.streamOpen(), Duration.ofSeconds(30),
         "the scheduler's stream ends with the node");
     assertTrue(sleepProcesses.stream().allMatch(MesosProcesses::alive), "tasks outlive the node");
@@ -341,10 +326,6 @@ class MesosEndToEndIT {
         .path("status").path("task_id").path("value").asText().equals(taskId);
   }
 
-  private static long nodePid() throws IOException {
-    return Long.parseLong(Files.readString(DATA.resolve("node-1/cairn.pid")).strip());
-  }
-
   /** The body of the server task's 200, polled until it answers. */
   private static String awaitHttp200(Duration timeout) throws Exception {
     String[] body = new String[1];
@@ -411,20 +392,5 @@ class MesosEndToEndIT {
       Duration timeout, String what) {
     scheduler.await(wanted, from, timeout, what);
     return scheduler.indexOf(wanted, from);
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) {
-    awaitTrue(condition, timeout, () -> what);
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout,
-      Supplier<String> what) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() >= end) {
-        throw new AssertionError("not within " + timeout + ": " + what.get());
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-    }
   }
 }

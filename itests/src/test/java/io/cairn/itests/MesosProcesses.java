@@ -74,6 +74,15 @@ final class MesosProcesses {
   }
 
   /** Sends SIGKILL to each process, if it is still the same process (same start instant). */
+  /** After a test: kills (and logs) the task processes still carrying {@code entry}. */
+  static void killLeft(String entry) throws IOException {
+    List<Seen> left = withEnvironment(entry);
+    if (!left.isEmpty()) {
+      LOG.warn("killing task processes still running after the test: {}", left);
+      killAll(left);
+    }
+  }
+
   static void killAll(List<Seen> processes) {
     for (Seen seen : processes) {
       ProcessHandle.of(seen.pid())

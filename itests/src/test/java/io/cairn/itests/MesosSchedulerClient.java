@@ -334,6 +334,18 @@ final class MesosSchedulerClient implements AutoCloseable {
     send(call("TEARDOWN"));
   }
 
+  /** At the end of a test: TEARDOWN while subscribed (a failure is only logged), then close. */
+  void teardownAndClose() throws Exception {
+    if (streamOpen()) {
+      try {
+        teardown();
+      } catch (Exception | AssertionError e) {
+        LOG.warn("TEARDOWN at the end failed (the node is stopped anyway): {}", e.toString());
+      }
+    }
+    close();
+  }
+
   // ---- reading events ------------------------------------------------------------------------
 
   static String type(JsonNode event) {

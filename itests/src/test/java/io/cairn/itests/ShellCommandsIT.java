@@ -136,11 +136,17 @@ public class ShellCommandsIT {
       frame(out, getData.array());
       readFrame(in);
 
-      String watches = execute("zk:watches");
-
       String session = "0x" + Long.toHexString(sessionId);
-      assertTrue(watches, watches.contains("by path:\n/zookeeper\n  " + session + " (data)"));
-      assertTrue(watches, watches.contains("by session:\n" + session + "\n  /zookeeper (data)"));
+      // Listed by path (other clients' watches may come first) and by session; CI once saw a
+      // listing without this session right after the reply, so the listing is polled.
+      String[] watches = {""};
+      await("zk:watches lists " + session, () -> {
+        watches[0] = execute("zk:watches").replace("\r\n", "\n");
+        return watches[0].contains("\n/zookeeper\n  " + session + " (data)")
+            && watches[0].contains("\n" + session + "\n  /zookeeper (data)");
+      });
+      assertTrue(watches[0], watches[0].startsWith("by path:\n"));
+      assertTrue(watches[0], watches[0].contains("\n\nby session:\n"));
     }
   }
 
