@@ -66,20 +66,26 @@ import org.apache.zookeeper.server.ZooKeeperServer;
  * every LAUNCH with TASK_RUNNING through {@link MarathonDriver#update}, the callback the framework
  * runtime calls.
  *
- * <p>Phases: (1) POST K apps of N instances each, one at a time, over HTTP (no offers yet), timing
+ * <p>Phases: (0) the baseline: the same K·N tasks launched through a fresh simulated master by a
+ * minimal scheduler (no store, no core; {@link #baselineLaunchRate}), so that Marathon's launch
+ * rate is reported as a ratio to what the master side sustains in the same run on the same
+ * (noisy) machine; (1) POST K apps of N instances each, one at a time, over HTTP (no offers yet), timing
  * each POST; (2) offers start; timed from the first offer until Marathon has seen every instance
  * running (its K-th {@code deployment_success} event); (3) closed-loop GET /v2/apps and GET
- * /v2/apps?embed=apps.tasks over HTTP with K apps and K·N running tasks.
+ * /v2/apps?embed=apps.tasks over HTTP with K apps and K·N running tasks (bodies read as bytes).
  *
  * <p>Options: --apps K (1,000), --instances N (10), --requests R (200 per GET variant, after 20
  * unmeasured ones), --agents A (100; 640 tasks fit on one), --launch-seconds S (0 = no limit:
  * cut the launch phase after S seconds, print the partial rate and measure the GETs on the state
- * reached), --timeout-seconds S (300, the whole run). During the launches a sampler shows where
+ * reached), --master-rate R (4,700: the real master's tasks/s per MasterBench, for the printed
+ * ratio), --timeout-seconds S (300, the whole run). During the launches a sampler shows where
  * Marathon's loop thread spends its time.
  */
 public final class MarathonBench {
   static final double GET_P99_GOAL_MS = 50.0;
   static final double LAUNCH_GOAL_PER_S = 4_000.0; // the master's goal (issue 6)
+  /** The real master's rate as MasterBench measured it (issue 6); --master-rate overrides. */
+  static final double MASTER_BENCH_TASKS_PER_S = 4_700.0;
   static final int WARMUP_GETS = 20;
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -92,6 +98,7 @@ public final class MarathonBench {
     int agents = 100;
     long timeoutSeconds = 300;
     long launchSeconds = 0;
+    double masterRate = MASTER_BENCH_TASKS_PER_S;
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       try {
@@ -102,13 +109,18 @@ public final class MarathonBench {
           case "--agents" -> agents = Integer.parseInt(value);
           case "--timeout-seconds" -> timeoutSeconds = Long.parseLong(value);
           case "--launch-seconds" -> launchSeconds = Long.parseLong(value);
+          case "--master-rate" -> masterRate = Double.parseDouble(value);
           default -> throw new IllegalArgumentException("unknown option '" + args[i]
               + "'; expected --apps, --instances, --requests, --agents, --launch-seconds, "
-              + "--timeout-seconds");
+              + "--master-rate, --timeout-seconds");
         }
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(args[i] + " needs a whole number; got '" + value + "'");
       }
+    }
+    if (!(masterRate > 0)) {
+      throw new IllegalArgumentException("--master-rate must be > 0 tasks/s (MasterBench's "
+          + "'tasks launched/s'); got " + masterRate);
     }
     if (apps < 1 || instances < 1 || requests < 1 || agents < 1 || timeoutSeconds < 1
         || launchSeconds < 0) {
@@ -125,15 +137,30 @@ public final class MarathonBench {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     run(apps, instances, requests, agents, Duration.ofSeconds(launchSeconds),
-        Duration.ofSeconds(timeoutSeconds), System.out);
+        Duration.ofSeconds(timeoutSeconds), masterRate, System.out);
   }
 
   static void run(int apps, int instances, int requests, int agents, Duration launchBudget,
-      Duration timeout, PrintStream out) throws Exception {
+      Duration timeout, double masterRate, PrintStream out) throws Exception {
     long tasks = (long) apps * instances;
     out.printf(Locale.ROOT, "Marathon bench: %,d apps x %,d instances = %,d tasks on %,d "
         + "simulated agents; java %s, %d cpus, loadavg %s%n", apps, instances, tasks, agents,
         Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
+    MarathonCore.Settings marathonDefaults = MarathonCore.Settings.defaults();
+    // The baseline is short (well under a second): the median of three runs, all printed.
+    double[] baselines = new double[3];
+    for (int i = 0; i < baselines.length; i++) {
+      baselines[i] = baselineLaunchRate(tasks, agents, marathonDefaults.maxInstancesPerOffer(),
+          timeout);
+    }
+    double[] sortedBaselines = baselines.clone();
+    Arrays.sort(sortedBaselines);
+    double baseline = sortedBaselines[1];
+    out.printf(Locale.ROOT, "baseline launched/s     : %,.0f/s median of %,.0f, %,.0f, %,.0f  "
+        + "(%,d tasks RUNNING through the same simulated master, launched by a minimal scheduler: "
+        + "no store, no core, %d per ACCEPT as Marathon; the simulated master is far cheaper than "
+        + "the real one, see MasterBench)%n", baseline, baselines[0], baselines[1],
+        baselines[2], tasks, marathonDefaults.maxInstancesPerOffer());
     // The state store is a real ZooKeeper server; its fsync is off so that the figures are
     // Marathon's (and the machine's disk stays quiet for the Raft benches that share it).
     System.setProperty("zookeeper.forceSync", "no");
@@ -165,7 +192,18 @@ public final class MarathonBench {
           new MarathonApi.Info("marathon", "1.11.0-cairn", "127.0.0.1:0", "zk", 0)), "");
       String leader = "127.0.0.1:" + http.start("127.0.0.1", 0).getPort();
       http.advertise(leader);
-      master = new SimMaster(marathon, agents);
+      MarathonDriver driver = marathon;
+      master = new SimMaster(new Framework() {
+        @Override
+        public void offers(SchedulerDriver d, List<Offer> offers) {
+          driver.offers(d, offers);
+        }
+
+        @Override
+        public void update(SchedulerDriver d, TaskStatus status) {
+          driver.update(d, status);
+        }
+      }, agents);
       marathon.leadership(Leadership.leader(leader));
       marathon.subscribed(master);
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -231,6 +269,11 @@ public final class MarathonBench {
             + "declined; %.2fx the goal of >= %,.0f/s, the master's)%n", rate, tasks, apps,
             launchSeconds, master.offered(), master.accepted(), master.declined(),
             rate / LAUNCH_GOAL_PER_S, LAUNCH_GOAL_PER_S);
+        out.printf(Locale.ROOT, "Marathon / baseline     : %.2f  (%,.0f/s through Marathon vs "
+            + "%,.0f/s through the same simulated master without it; ZooKeeper multi "
+            + "transactions: %,d)%n", rate / baseline, rate, baseline, store.transactions());
+        out.printf(Locale.ROOT, "Marathon / real master  : %.2f  (%,.0f/s vs MasterBench's %,.0f/s, "
+            + "--master-rate)%n", rate / masterRate, rate, masterRate);
       } else {
         master.close(); // no more offers nor updates; Marathon drains what is queued
         marathon.call(core -> null).get(timeout.toSeconds(), TimeUnit.SECONDS);
@@ -271,12 +314,12 @@ public final class MarathonBench {
       for (String path : List.of("/v2/apps", "/v2/apps?embed=apps.tasks")) {
         long bytes = 0;
         for (int i = 0; i < WARMUP_GETS; i++) {
-          bytes = send(client, leader, "GET", path, null).body().length();
+          bytes = get(client, leader, path).body().length;
         }
         long[] gets = new long[requests];
         for (int i = 0; i < requests; i++) {
           long start = System.nanoTime();
-          HttpResponse<String> response = send(client, leader, "GET", path, null);
+          HttpResponse<byte[]> response = get(client, leader, path);
           gets[i] = System.nanoTime() - start;
           if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
@@ -318,6 +361,17 @@ public final class MarathonBench {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * A timed GET: the body is read as bytes, as a proxy or a JSON parser reading a stream gets it
+   * (not decoded into a String, which would time the bench's own UTF-8 decoding of megabytes).
+   */
+  static HttpResponse<byte[]> get(HttpClient client, String host, String path)
+      throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + path))
+        .timeout(Duration.ofSeconds(30)).GET().build();
+    return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   /** The {@code q}-quantile of sorted nanosecond samples, in milliseconds. */
   static double quantileMillis(long[] sorted, double q) {
     int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -347,6 +401,105 @@ public final class MarathonBench {
     }
   }
 
+  /** What the simulated master calls back: Marathon, or the baseline scheduler. */
+  interface Framework {
+    void offers(SchedulerDriver driver, List<Offer> offers);
+
+    void update(SchedulerDriver driver, TaskStatus status);
+  }
+
+  /**
+   * The baseline: the same simulated master driven by a minimal scheduler (no state store, no
+   * core, no REST) that launches the same tasks (0.1 cpus, 32 MB, one port) with the same shape
+   * (at most {@code maxInstancesPerOffer} per ACCEPT), on its own thread as Marathon's loop is.
+   * Its rate is what the master side sustains; Marathon's rate is reported against it.
+   */
+  static double baselineLaunchRate(long tasks, int agents, int perOffer, Duration timeout)
+      throws Exception {
+    ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread t = new Thread(runnable, "baseline-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    CountDownLatch running = new CountDownLatch((int) tasks);
+    AtomicLong launched = new AtomicLong();
+    AtomicLong lastRunningNanos = new AtomicLong();
+    Framework scheduler = new Framework() {
+      @Override
+      public void offers(SchedulerDriver d, List<Offer> offers) {
+        loop.execute(() -> {
+          for (Offer offer : offers) {
+            List<TaskInfo> batch = new ArrayList<>();
+            int port = firstPort(offer);
+            while (batch.size() < perOffer && launched.get() < tasks && port > 0) {
+              long n = launched.incrementAndGet();
+              batch.add(TaskInfo.newBuilder().setName("baseline-" + n)
+                  .setTaskId(TaskID.newBuilder().setValue("baseline-" + n))
+                  .setAgentId(offer.getAgentId())
+                  .addResources(SimMaster.scalar("cpus", 0.1))
+                  .addResources(SimMaster.scalar("mem", 32))
+                  .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
+                      .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder()
+                          .setBegin(port).setEnd(port))))
+                  .build());
+              port = port + 1 <= lastPort(offer) ? port + 1 : -1;
+            }
+            if (batch.isEmpty()) {
+              d.decline(List.of(offer.getId()), Filters.newBuilder().setRefuseSeconds(120)
+                  .build());
+            } else {
+              d.accept(List.of(offer.getId()), List.of(Offer.Operation.newBuilder()
+                  .setType(Offer.Operation.Type.LAUNCH).setLaunch(Offer.Operation.Launch
+                      .newBuilder().addAllTaskInfos(batch)).build()), Filters.newBuilder()
+                  .setRefuseSeconds(5).build());
+            }
+          }
+        });
+      }
+
+      @Override
+      public void update(SchedulerDriver d, TaskStatus status) {
+        loop.execute(() -> {
+          lastRunningNanos.set(System.nanoTime());
+          running.countDown();
+        });
+      }
+    };
+    try (SimMaster master = new SimMaster(scheduler, agents)) {
+      long start = System.nanoTime();
+      master.start();
+      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("baseline: only " + (tasks - running.getCount()) + " of "
+            + tasks + " tasks RUNNING within " + timeout.toSeconds() + " s");
+      }
+      if (!master.violations().isEmpty()) {
+        throw new IllegalStateException("baseline violations: " + master.violations());
+      }
+      return tasks / ((lastRunningNanos.get() - start) / 1e9);
+    } finally {
+      loop.shutdownNow();
+    }
+  }
+
+  /** The first port the offer holds in its lowest range, or -1. */
+  private static int firstPort(Offer offer) {
+    for (Resource r : offer.getResourcesList()) {
+      if (r.getName().equals("ports") && r.getRanges().getRangeCount() > 0) {
+        return (int) r.getRanges().getRange(0).getBegin();
+      }
+    }
+    return -1;
+  }
+
+  private static int lastPort(Offer offer) {
+    for (Resource r : offer.getResourcesList()) {
+      if (r.getName().equals("ports") && r.getRanges().getRangeCount() > 0) {
+        return (int) r.getRanges().getRange(0).getEnd();
+      }
+    }
+    return -1;
+  }
+
   /**
    * A master with simulated agents, as Marathon sees it through the {@link SchedulerDriver}: each
    * agent offers its free resources (64 cpus, 256 GB, 1 TB disk, ports 31000-32999); an offer is
@@ -368,7 +521,7 @@ public final class MarathonBench {
           t.setDaemon(true);
           return t;
         });
-    private final MarathonDriver marathon;
+    private final Framework marathon;
     private final Agent[] agents;
     private final Map<String, Agent> outstanding = new HashMap<>(); // offer id -> agent
     private final List<String> violations = new ArrayList<>();
@@ -393,7 +546,7 @@ public final class MarathonBench {
       }
     }
 
-    SimMaster(MarathonDriver marathon, int agentCount) {
+    SimMaster(Framework marathon, int agentCount) {
       this.marathon = marathon;
       this.agents = new Agent[agentCount];
       for (int i = 0; i < agentCount; i++) {
@@ -485,7 +638,7 @@ public final class MarathonBench {
       }
     }
 
-    private static Resource scalar(String name, double value) {
+    static Resource scalar(String name, double value) {
       return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
           .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
     }

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The core's outbox: what the driver must do after an input, in this order: persist the writes
  * (so a new leader resumes), then send the calls to the master (accepts, declines, kills,
- * revive, reconcile), then publish the events. Drained with {@link MarathonCore#drain()}.
+ * revive, reconcile) and start the readiness probes, then publish the events. Drained with {@link MarathonCore#drain()}.
  */
 public final class Effects {
   /** ACCEPT one offer with LAUNCH of these tasks. */
@@ -21,6 +21,12 @@ public final class Effects {
 
   /** KILL a task (agent id may be empty). */
   public record Kill(String taskId, String agentId) {}
+
+  /**
+   * An HTTP readiness check to run against a task: GET {@code url}, give up after
+   * {@code timeoutSeconds}, report with {@link MarathonCore#readiness}.
+   */
+  public record ReadinessProbe(String taskId, String name, String url, int timeoutSeconds) {}
 
   /** A task to reconcile (explicit). */
   public record ReconcileTask(String taskId, String agentId) {}
@@ -52,6 +58,7 @@ public final class Effects {
   final List<Decline> declines = new ArrayList<>();
   final List<Kill> kills = new ArrayList<>();
   final List<ReconcileTask> reconcile = new ArrayList<>();
+  final List<ReadinessProbe> probes = new ArrayList<>();
   boolean reconcileImplicit;
   boolean revive;
   final List<ObjectNode> events = new ArrayList<>();
@@ -76,6 +83,10 @@ public final class Effects {
     return reconcile;
   }
 
+  public List<ReadinessProbe> probes() {
+    return probes;
+  }
+
   public boolean reconcileImplicit() {
     return reconcileImplicit;
   }
@@ -91,6 +102,6 @@ public final class Effects {
   /** Whether nothing needs doing. */
   public boolean isEmpty() {
     return writes.isEmpty() && accepts.isEmpty() && declines.isEmpty() && kills.isEmpty()
-        && reconcile.isEmpty() && !reconcileImplicit && !revive && events.isEmpty();
+        && reconcile.isEmpty() && probes.isEmpty() && !reconcileImplicit && !revive && events.isEmpty();
   }
 }

@@ -67,6 +67,14 @@ public final class MarathonCore {
   private long lastVersionMillis;
   private long lastReconcileMillis;
   private int lastDemand;
+  /** Tasks launched by a deployment of an app with a readiness check, not yet ready. */
+  private final Set<String> awaitingReadiness = new java.util.LinkedHashSet<>();
+  /** The last readiness result per task (of tasks still tracked). */
+  private final Map<String, ReadinessResult> readinessResults = new HashMap<>();
+  /** When each awaiting task was last probed. */
+  private final Map<String, Long> lastProbeMillis = new HashMap<>();
+  /** Bumped on every change of apps, instances, deployments or last task failures. */
+  private long stateVersion;
 
   public MarathonCore(Settings settings, RandomSource random) {
     this.settings = settings;
@@ -107,7 +115,16 @@ public final class MarathonCore {
     return ofApp == null ? List.of() : ofApp.values();
   }
 
+  /**
+   * A number that changes whenever what the app list shows changes (apps, instances,
+   * deployments, last task failures): readers may reuse a view taken at the same number.
+   */
+  public long stateVersion() {
+    return stateVersion;
+  }
+
   private void putInstance(Instance instance) {
+    stateVersion++;
     instances.put(instance.taskId(), instance);
     instancesByApp.computeIfAbsent(instance.appId(), id -> new LinkedHashMap<>())
         .put(instance.taskId(), instance);
@@ -115,7 +132,11 @@ public final class MarathonCore {
 
   private void removeInstance(String taskId) {
     Instance removed = instances.remove(taskId);
+    awaitingReadiness.remove(taskId);
+    readinessResults.remove(taskId);
+    lastProbeMillis.remove(taskId);
     if (removed != null) {
+      stateVersion++;
       LinkedHashMap<String, Instance> ofApp = instancesByApp.get(removed.appId());
       if (ofApp != null) {
         ofApp.remove(taskId);
@@ -169,6 +190,9 @@ public final class MarathonCore {
     apps.clear();
     versions.clear();
     instances.clear();
+    awaitingReadiness.clear();
+    readinessResults.clear();
+    lastProbeMillis.clear();
     instancesByApp.clear();
     deployments.clear();
     deploymentsChanged();
@@ -250,6 +274,7 @@ public final class MarathonCore {
     for (String removed : plan.original().keySet()) {
       if (!target.containsKey(removed)) {
         apps.remove(removed);
+        stateVersion++;
         versions.remove(removed);
         launchStats.remove(removed);
         effects.writes.add(new Effects.DeleteApp(removed));
@@ -257,6 +282,7 @@ public final class MarathonCore {
     }
     for (AppDefinition app : plan.target().values()) {
       AppDefinition old = apps.put(app.id(), app);
+      stateVersion++;
       versions.computeIfAbsent(app.id(), k -> new TreeMap<>()).put(app.version(), app);
       trimVersions(app.id());
       effects.writes.add(new Effects.PutApp(app));
@@ -354,25 +380,35 @@ public final class MarathonCore {
 
   /** OFFERS: launch waiting instances where they fit; decline the rest. */
   public void offers(List<Offer> offers, long nowMillis) {
+    // Demand is computed once per batch of offers and counted down as instances launch: within
+    // the batch nothing else changes it (a launch adds one live, fresh instance, which lowers
+    // both a scale's and a rolling restart's demand by exactly one).
+    Map<String, Integer> demand = new java.util.LinkedHashMap<>();
+    for (AppDefinition app : apps.values()) {
+      int missing = launchDemand(app, nowMillis, false);
+      if (missing > 0) {
+        demand.put(app.id(), missing);
+      }
+    }
     for (Offer offer : offers) {
-      offer(offer, nowMillis);
+      offer(offer, demand, nowMillis);
     }
     progress(nowMillis);
   }
 
-  private void offer(Offer offer, long nowMillis) {
+  private void offer(Offer offer, Map<String, Integer> demand, long nowMillis) {
     OfferPool pool = new OfferPool(offer);
     Placement candidate = placement(offer);
     List<TaskInfo> launched = new ArrayList<>();
-    boolean demand = false;
-    for (AppDefinition app : apps.values()) {
-      int missing = launchDemand(app, nowMillis, false);
-      if (missing == 0) {
-        continue;
-      }
-      demand = true;
+    boolean anyDemand = !demand.isEmpty();
+    for (java.util.Iterator<Map.Entry<String, Integer>> it = demand.entrySet().iterator();
+        it.hasNext() && launched.size() < settings.maxInstancesPerOffer(); ) {
+      Map.Entry<String, Integer> entry = it.next();
+      AppDefinition app = apps.get(entry.getKey());
+      int missing = entry.getValue();
+      List<Placement> placed = app.constraints().isEmpty() ? List.of() : placements(app);
       while (missing > 0 && launched.size() < settings.maxInstancesPerOffer()) {
-        OfferMatcher.Result result = OfferMatcher.match(app, pool, candidate, placements(app));
+        OfferMatcher.Result result = OfferMatcher.match(app, pool, candidate, placed);
         stats(app.id(), nowMillis).record(new LaunchStats.OfferSeen(offer.getId().getValue(),
             offer.getAgentId().getValue(), offer.getHostname(), result.reason(),
             result.detail(), nowMillis));
@@ -381,10 +417,18 @@ public final class MarathonCore {
         }
         launched.add(launch(app, offer, candidate, result, nowMillis));
         missing--;
+        if (!app.constraints().isEmpty()) {
+          placed = placements(app);
+        }
+      }
+      if (missing == 0) {
+        it.remove();
+      } else {
+        entry.setValue(missing);
       }
     }
     if (launched.isEmpty()) {
-      effects.declines.add(new Effects.Decline(offer, demand
+      effects.declines.add(new Effects.Decline(offer, anyDemand
           ? settings.refuseSecondsWithDemand() : settings.refuseSecondsWithoutDemand()));
     } else {
       effects.accepts.add(new Effects.Accept(offer, launched));
@@ -401,12 +445,32 @@ public final class MarathonCore {
         offer.getHostname(), candidate.attributes(), result.hostPorts(), "TASK_STAGING", null,
         nowMillis, 0, false, 0);
     putInstance(instance);
+    if (!app.readinessChecks().isEmpty() && currentAction(app.id()) != null) {
+      awaitingReadiness.add(taskId); // counts for its deployment once its check passes
+    }
     effects.writes.add(new Effects.PutInstance(instance));
     return task;
   }
 
   /** UPDATE: a task's status (also the answers to reconciliation). */
   public void update(TaskStatus status, long nowMillis) {
+    apply(status, nowMillis);
+    progress(nowMillis);
+  }
+
+  /**
+   * Several UPDATEs in arrival order, then one convergence step: the same outcome as
+   * {@link #update} for each, at the cost of one pass over the apps (the driver hands over the
+   * updates that queued up while the loop was busy).
+   */
+  public void updates(List<TaskStatus> statuses, long nowMillis) {
+    for (TaskStatus status : statuses) {
+      apply(status, nowMillis);
+    }
+    progress(nowMillis);
+  }
+
+  private void apply(TaskStatus status, long nowMillis) {
     String taskId = status.getTaskId().getValue();
     String state = status.getState().name();
     Instance instance = instances.get(taskId);
@@ -442,7 +506,6 @@ public final class MarathonCore {
             .put("runSpecVersion", instance.appVersion()));
       }
     }
-    progress(nowMillis);
   }
 
   private void terminated(Instance instance, TaskStatus status, long nowMillis) {
@@ -456,6 +519,7 @@ public final class MarathonCore {
     if (failure && app != null) {
       stats(app.id(), nowMillis).failed(app.backoffSeconds(), app.backoffFactor(),
           app.maxLaunchDelaySeconds(), nowMillis);
+      stateVersion++;
       lastTaskFailures.put(app.id(), Events.event("task_failure", nowMillis)
           .put("appId", app.id()).put("host", instance.hostname())
           .put("message", status.getMessage()).put("state", state)
@@ -484,7 +548,103 @@ public final class MarathonCore {
       effects.reconcileImplicit = true;
       rekill();
     }
+    probeReadiness(nowMillis);
     progress(nowMillis);
+  }
+
+  // ---------------------------------------------------------------- readiness
+
+  /**
+   * Whether an instance counts for a deployment as far as readiness goes: true unless it was
+   * launched by a deployment of an app with a readiness check and that check has not passed yet.
+   * (Results live in memory: after a fail-over the instances a new leader loads count as ready.)
+   */
+  boolean ready(Instance instance) {
+    return !awaitingReadiness.contains(instance.taskId());
+  }
+
+  /** The readiness results of an app's tasks, in launch order. */
+  public List<ReadinessResult> readinessResults(String appId) {
+    List<ReadinessResult> results = new ArrayList<>();
+    for (Instance instance : appInstances(appId)) {
+      ReadinessResult result = readinessResults.get(instance.taskId());
+      if (result != null) {
+        results.add(result);
+      }
+    }
+    return results;
+  }
+
+  /** Probes every running task that awaits readiness and was not probed for an interval. */
+  private void probeReadiness(long nowMillis) {
+    for (String taskId : List.copyOf(awaitingReadiness)) {
+      Instance instance = instances.get(taskId);
+      AppDefinition app = instance == null ? null : apps.get(instance.appId());
+      if (app == null || app.readinessChecks().isEmpty()) {
+        awaitingReadiness.remove(taskId); // the app changed: nothing left to wait for
+        continue;
+      }
+      if (!instance.running()) {
+        continue; // checks start once the task runs
+      }
+      AppDefinition.ReadinessCheck check = app.readinessChecks().get(0);
+      Long last = lastProbeMillis.get(taskId);
+      if (last != null && nowMillis - last < check.intervalSeconds() * 1000L) {
+        continue;
+      }
+      lastProbeMillis.put(taskId, nowMillis);
+      int port = readinessPort(app, check, instance);
+      if (port <= 0) {
+        readinessResults.put(taskId, new ReadinessResult(check.name(), taskId, false, 0, null,
+            "no port named '" + check.portName() + "' among the app's port definitions",
+            nowMillis));
+        continue;
+      }
+      String path = check.path().startsWith("/") ? check.path() : "/" + check.path();
+      effects.probes.add(new Effects.ReadinessProbe(taskId, check.name(),
+          check.protocol().toLowerCase(java.util.Locale.ROOT) + "://" + instance.hostname() + ":"
+              + port + path, check.timeoutSeconds()));
+    }
+  }
+
+  /** The host port of the port definition named by the check, or 0. */
+  private static int readinessPort(AppDefinition app, AppDefinition.ReadinessCheck check,
+      Instance instance) {
+    List<AppDefinition.PortDefinition> definitions = app.portDefinitions();
+    for (int i = 0; i < definitions.size() && i < instance.hostPorts().size(); i++) {
+      if (check.portName().equals(definitions.get(i).name())) {
+        return instance.hostPorts().get(i);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * A readiness probe's outcome: the HTTP status (0 when there was no response; {@code body}
+   * then says why). Ready when the status is one of {@code httpStatusCodesForReady}; a ready task
+   * is no longer probed and now counts for its deployment.
+   */
+  public void readiness(String taskId, int status, String contentType, String body,
+      long nowMillis) {
+    Instance instance = instances.get(taskId);
+    if (instance == null || !awaitingReadiness.contains(taskId)) {
+      return; // terminated, or ready already: a late answer
+    }
+    AppDefinition app = apps.get(instance.appId());
+    if (app == null || app.readinessChecks().isEmpty()) {
+      return;
+    }
+    AppDefinition.ReadinessCheck check = app.readinessChecks().get(0);
+    boolean ready = check.httpStatusCodesForReady().contains(status);
+    boolean keep = check.preserveLastResponse() || status == 0;
+    readinessResults.put(taskId, new ReadinessResult(check.name(), taskId, ready, status,
+        keep ? contentType : null, keep ? body : null, nowMillis));
+    if (ready) {
+      awaitingReadiness.remove(taskId);
+      lastProbeMillis.remove(taskId);
+      stateVersion++;
+      progress(nowMillis);
+    }
   }
 
   // ---------------------------------------------------------------- convergence
@@ -498,7 +658,7 @@ public final class MarathonCore {
         continue;
       }
       if (action != null && action.type() == DeploymentPlan.ActionType.RestartApplication) {
-        RollingRestart.killOld(app, live(app, nowMillis)).forEach(this::kill);
+        RollingRestart.killOld(app, live(app, nowMillis), this::ready).forEach(this::kill);
       } else {
         scaleDown(app, nowMillis);
       }
@@ -652,7 +812,7 @@ public final class MarathonCore {
       return false;
     }
     for (Instance instance : all) {
-      if (instance.killRequested() || !instance.healthyFor(checks)) {
+      if (instance.killRequested() || !instance.healthyFor(checks) || !ready(instance)) {
         return false;
       }
       if (currentConfigOnly && !instance.configVersion().equals(
@@ -689,6 +849,7 @@ public final class MarathonCore {
   }
 
   private void deploymentsChanged() {
+    stateVersion++;
     actionByApp = null;
     lockedApps = null;
   }
@@ -745,8 +906,8 @@ public final class MarathonCore {
 
   private List<Placement> placements(AppDefinition app) {
     List<Placement> placed = new ArrayList<>();
-    for (Instance instance : instances.values()) {
-      if (instance.appId().equals(app.id()) && !instance.killRequested()) {
+    for (Instance instance : appInstances(app.id())) {
+      if (!instance.killRequested()) {
         placed.add(new Placement(instance.hostname(), instance.attributes()));
       }
     }

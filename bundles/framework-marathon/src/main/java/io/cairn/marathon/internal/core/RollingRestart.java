@@ -26,8 +26,12 @@ final class RollingRestart {
     return minHealthy(app) == max ? max + 1 : max;
   }
 
-  /** The old instances to kill now: unhealthy ones, then healthy ones above minHealthy. */
-  static List<Instance> killOld(AppDefinition app, List<Instance> live) {
+  /**
+   * The old instances to kill now: unhealthy ones, then healthy ones above minHealthy. A new
+   * instance counts once healthy and {@code ready} (its readiness checks passed).
+   */
+  static List<Instance> killOld(AppDefinition app, List<Instance> live,
+      java.util.function.Predicate<Instance> ready) {
     boolean checks = !app.healthChecks().isEmpty();
     String current = app.versionInfo().lastConfigChangeAt();
     List<Instance> oldHealthy = new ArrayList<>();
@@ -36,7 +40,7 @@ final class RollingRestart {
     for (Instance instance : live) {
       boolean healthy = instance.healthyFor(checks);
       if (instance.configVersion().equals(current)) {
-        newHealthy += healthy ? 1 : 0;
+        newHealthy += healthy && ready.test(instance) ? 1 : 0;
       } else if (healthy) {
         oldHealthy.add(instance);
       } else {

@@ -14,14 +14,24 @@ import io.cairn.proto.mesos.v1.Protos.Offer;
 import io.cairn.proto.mesos.v1.Protos.TaskID;
 import io.cairn.proto.mesos.v1.Protos.TaskStatus;
 import io.cairn.proto.mesos.v1.scheduler.Protos.Call;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,6 +44,19 @@ import org.slf4j.LoggerFactory;
  * executed in order: persist the writes (ZooKeeper), then call the master through the
  * {@link SchedulerDriver}, then publish the events. A core exists only while this instance leads;
  * on election it is rebuilt from the store.
+ *
+ * <p>Persistence is pipelined: the loop hands each input's effects, as a batch, to a second
+ * thread ({@code cairn-marathon-store}) and goes on with the next input. That thread takes every
+ * batch queued so far, writes all their writes at once (instance writes as ZooKeeper
+ * {@code multi} transactions, {@link ZkStateStore}), and only then sends the batches' calls to
+ * the master and publishes their events, batch by batch in loop order. So an instance is durable
+ * before the ACCEPT that launches it leaves (a new leader never misses a launched task), while the
+ * loop never waits for ZooKeeper. Effects without writes skip the store thread when no batch is in
+ * flight; otherwise they queue behind the batches before them, so calls keep the loop's order. An
+ * API call's answer waits for its own batch (a 201 means stored). At most
+ * {@value #PENDING_WRITES_MAX} writes wait; beyond that the loop waits (backpressure). Status
+ * updates that queue up while the loop is busy are handed to the core together
+ * ({@link MarathonCore#updates}).
  *
  * <p>Threading: every public method may be called from any thread and never blocks.
  */
@@ -56,6 +79,32 @@ public final class MarathonDriver implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
       });
+  /** Characters of a readiness response body kept. */
+  static final int PROBE_BODY_CHARS_MAX = 4096;
+
+  /** Readiness probes (HTTP GETs against tasks). */
+  private final HttpClient probes = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  /** Writes handed to the store thread and not yet written, at most. */
+  static final int PENDING_WRITES_MAX = 50_000;
+
+  private final ExecutorService storeThread = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "cairn-marathon-store");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** Batches handed to the store thread, in loop order. */
+  private final ConcurrentLinkedQueue<Batch> batches = new ConcurrentLinkedQueue<>();
+  /** Batches queued and not yet sent (the loop reads it to keep calls in order). */
+  private final AtomicInteger batchesInFlight = new AtomicInteger();
+  private final Semaphore pendingWrites = new Semaphore(PENDING_WRITES_MAX);
+  /** Status updates waiting for the loop; drained by one queued task. */
+  private final ConcurrentLinkedQueue<TaskStatus> statuses = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean statusesQueued = new AtomicBoolean();
+  /** Bumped on every change of the leading core; batches of an older core are dropped. */
+  private volatile long term;
+  /** The leading core's state as of its last input (null when none leads); see {@link Reads}. */
+  private volatile Stamp stamp;
   private final Clock clock;
   private final MarathonCore.Settings settings;
   private final Supplier<ZkStateStore> stores;
@@ -90,7 +139,9 @@ public final class MarathonDriver implements AutoCloseable {
         elected();
       } else if (!newLeadership.leading() && core != null) {
         LOG.info("marathon lost leadership; leader={}", newLeadership.leaderAddress());
+        term++;
         core = null;
+        stamp = null;
         schedulerDriver = null;
         subscribed = false;
       }
@@ -108,7 +159,9 @@ public final class MarathonDriver implements AutoCloseable {
       MarathonCore fresh = new MarathonCore(settings, RandomSource.seeded(seed++));
       fresh.restore(loaded.apps(), loaded.versions(), loaded.deployments(), loaded.instances());
       store = candidate;
+      term++;
       core = fresh;
+      publishStamp();
       if (!loaded.frameworkId().isEmpty()) {
         frameworkId = loaded.frameworkId();
       }
@@ -156,13 +209,21 @@ public final class MarathonDriver implements AutoCloseable {
   }
 
   public void update(SchedulerDriver driver, TaskStatus status) {
-    execute(() -> {
-      schedulerDriver = driver;
-      if (core != null) {
-        core.update(status, clock.wallMillis());
-        flush();
-      }
-    });
+    statuses.add(status);
+    if (statusesQueued.compareAndSet(false, true)) {
+      execute(() -> {
+        schedulerDriver = driver;
+        statusesQueued.set(false);
+        List<TaskStatus> arrived = new ArrayList<>();
+        for (TaskStatus next; (next = statuses.poll()) != null; ) {
+          arrived.add(next);
+        }
+        if (core != null && !arrived.isEmpty()) {
+          core.updates(arrived, clock.wallMillis());
+          flush();
+        }
+      });
+    }
   }
 
   public void disconnected() {
@@ -185,10 +246,16 @@ public final class MarathonDriver implements AutoCloseable {
         }
         try {
           T value = call.apply(core);
-          flush();
-          result.complete(value);
+          flush().whenComplete((done, error) -> {
+            if (error != null) {
+              result.completeExceptionally(error);
+            } else {
+              result.complete(value);
+            }
+          });
         } catch (RuntimeException e) {
           core.drain(); // a rejected command leaves no effects behind
+          publishStamp();
           result.completeExceptionally(e);
         }
       });
@@ -203,7 +270,10 @@ public final class MarathonDriver implements AutoCloseable {
     execute(() -> deliver(List.of(event)));
   }
 
-  /** Adds an event listener (SSE stream); events arrive on the loop thread. */
+  /**
+   * Adds an event listener (SSE stream); events arrive in order, on the loop thread or on the
+   * store thread (after the writes of their input are stored).
+   */
   public void addListener(Consumer<ObjectNode> listener) {
     listeners.add(listener);
   }
@@ -228,6 +298,48 @@ public final class MarathonDriver implements AutoCloseable {
     return clock;
   }
 
+  /** The core's identity (term) and state version after the last input. */
+  private record Stamp(long term, long stateVersion) {}
+
+  private void publishStamp() {
+    stamp = new Stamp(term, core.stateVersion());
+  }
+
+  /**
+   * A read whose result is reused while the leading core's state is unchanged: {@link #get}
+   * answers from the last result, without a trip to the loop, when the core has not changed
+   * since it was computed (per {@link MarathonCore#stateVersion}, published before any answer
+   * leaves the loop, so a read that follows an acknowledged write sees it). Otherwise the
+   * function runs on the loop. {@code build} must return an immutable value.
+   */
+  public final class Reads<T> {
+    private final Function<MarathonCore, T> build;
+    private volatile Object[] last; // {Stamp, T}
+
+    private Reads(Function<MarathonCore, T> build) {
+      this.build = build;
+    }
+
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<T> get() {
+      Object[] cached = last;
+      Stamp now = stamp;
+      if (cached != null && now != null && cached[0].equals(now) && leadership.leading()) {
+        return CompletableFuture.completedFuture((T) cached[1]);
+      }
+      return call(core -> {
+        T value = build.apply(core);
+        last = new Object[] {new Stamp(term, core.stateVersion()), value};
+        return value;
+      });
+    }
+  }
+
+  /** A cached read of the leading core (see {@link Reads}). */
+  public <T> Reads<T> reads(Function<MarathonCore, T> build) {
+    return new Reads<>(build);
+  }
+
   // ---------------------------------------------------------------- the loop
 
   private void tick() {
@@ -237,34 +349,131 @@ public final class MarathonDriver implements AutoCloseable {
     }
   }
 
-  private void flush() {
+  /**
+   * Executes the core's effects: at once when there is nothing to store and nothing in flight,
+   * else through the store thread. The future completes once they are stored and sent.
+   */
+  private CompletableFuture<Void> flush() {
+    publishStamp(); // before any answer leaves: a read after it sees this input's state
     Effects effects = core.drain();
     if (effects.isEmpty()) {
-      return;
-    }
-    boolean persisted = true;
-    if (!effects.writes().isEmpty()) {
-      try {
-        store.write(effects.writes());
-      } catch (Exception e) {
-        persisted = false;
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        if (loop.isShutdown()) {
-          LOG.debug("marathon closing: {} writes not persisted ({})", effects.writes().size(),
-              e.toString());
-          return;
-        }
-        LOG.error("marathon could not persist {} writes to ZooKeeper; launches of this round are"
-            + " declined and will be retried", effects.writes().size(), e);
-      }
+      return CompletableFuture.completedFuture(null);
     }
     SchedulerDriver d = schedulerDriver;
-    if (d != null) {
-      send(d, effects, persisted);
+    if (effects.writes().isEmpty() && batchesInFlight.get() == 0) {
+      if (d != null) {
+        send(d, effects, true);
+      }
+      deliver(effects.events());
+      return CompletableFuture.completedFuture(null);
     }
-    deliver(effects.events());
+    int writes = Math.min(effects.writes().size(), PENDING_WRITES_MAX);
+    try {
+      pendingWrites.acquire(writes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.debug("marathon closing: {} writes not persisted", effects.writes().size());
+      return CompletableFuture.failedFuture(new NotLeader());
+    }
+    Batch batch = new Batch(effects, store, d, term, writes);
+    batches.add(batch);
+    batchesInFlight.incrementAndGet();
+    try {
+      storeThread.execute(this::storeBatches);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("marathon closing: {} writes not persisted", effects.writes().size());
+      batch.done.completeExceptionally(new NotLeader());
+    }
+    return batch.done;
+  }
+
+  /** One input's effects on their way through the store thread. */
+  private static final class Batch {
+    final Effects effects;
+    final ZkStateStore store;
+    final SchedulerDriver schedulerDriver;
+    final long term;
+    final int permits;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Batch(Effects effects, ZkStateStore store, SchedulerDriver schedulerDriver, long term,
+        int permits) {
+      this.effects = effects;
+      this.store = store;
+      this.schedulerDriver = schedulerDriver;
+      this.term = term;
+      this.permits = permits;
+    }
+  }
+
+  /**
+   * On the store thread: takes every queued batch, writes their writes in one go, then sends and
+   * publishes each batch's effects in order. Batches of a term that ended are dropped (a new
+   * leader owns the state now).
+   */
+  private void storeBatches() {
+    List<Batch> taken = new ArrayList<>();
+    for (Batch next; (next = batches.poll()) != null; ) {
+      taken.add(next);
+    }
+    if (taken.isEmpty()) {
+      return; // an earlier run took these batches
+    }
+    try {
+      List<Batch> current = new ArrayList<>();
+      for (Batch batch : taken) {
+        if (batch.term != term) {
+          batch.done.completeExceptionally(new NotLeader());
+        } else {
+          current.add(batch);
+        }
+      }
+      boolean persisted = persist(current);
+      for (Batch batch : current) {
+        if (batch.schedulerDriver != null && batch.term == term) {
+          send(batch.schedulerDriver, batch.effects, persisted);
+        }
+        deliver(batch.effects.events());
+        batch.done.complete(null);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("marathon store thread failed on {} batches; their calls are not sent", taken.size(),
+          e);
+      taken.forEach(batch -> batch.done.completeExceptionally(e));
+    } finally {
+      for (Batch batch : taken) {
+        pendingWrites.release(batch.permits);
+        batchesInFlight.decrementAndGet();
+      }
+    }
+  }
+
+  /** Writes the batches' writes, in order, to their store; false when that failed. */
+  private boolean persist(List<Batch> current) {
+    List<Effects.Write> writes = new ArrayList<>();
+    ZkStateStore target = null;
+    for (Batch batch : current) {
+      writes.addAll(batch.effects.writes());
+      target = batch.store;
+    }
+    if (writes.isEmpty()) {
+      return true;
+    }
+    try {
+      target.write(writes);
+      return true;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (storeThread.isShutdown()) {
+        LOG.debug("marathon closing: {} writes not persisted ({})", writes.size(), e.toString());
+        return false;
+      }
+      LOG.error("marathon could not persist {} writes to ZooKeeper; launches of this round are"
+          + " declined and will be retried", writes.size(), e);
+      return false;
+    }
   }
 
   private void send(SchedulerDriver d, Effects effects, boolean persisted) {
@@ -309,6 +518,47 @@ public final class MarathonDriver implements AutoCloseable {
     if (effects.reconcileImplicit()) {
       d.reconcile(List.of());
     }
+    effects.probes().forEach(this::probe);
+  }
+
+  /**
+   * Runs one readiness probe (HTTP GET, at most {@value #PROBE_BODY_CHARS_MAX} characters of the
+   * body kept) and reports it to the core of the same term on the loop.
+   */
+  private void probe(Effects.ReadinessProbe probe) {
+    long probeTerm = term;
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(probe.url()))
+          .timeout(Duration.ofSeconds(Math.max(1, probe.timeoutSeconds()))).GET().build();
+    } catch (IllegalArgumentException e) {
+      reportProbe(probeTerm, probe, 0, null, "bad readiness URL " + probe.url() + ": "
+          + e.getMessage());
+      return;
+    }
+    probes.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            reportProbe(probeTerm, probe, 0, null, "GET " + probe.url() + " failed: "
+                + error.getMessage());
+          } else {
+            String body = response.body();
+            reportProbe(probeTerm, probe, response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                body.length() > PROBE_BODY_CHARS_MAX ? body.substring(0, PROBE_BODY_CHARS_MAX)
+                    : body);
+          }
+        });
+  }
+
+  private void reportProbe(long probeTerm, Effects.ReadinessProbe probe, int status,
+      String contentType, String body) {
+    execute(() -> {
+      if (core != null && term == probeTerm) {
+        core.readiness(probe.taskId(), status, contentType, body, clock.wallMillis());
+        flush();
+      }
+    });
   }
 
   private void deliver(List<ObjectNode> events) {
@@ -340,6 +590,8 @@ public final class MarathonDriver implements AutoCloseable {
     loop.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
+      storeThread.shutdownNow();
+      storeThread.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

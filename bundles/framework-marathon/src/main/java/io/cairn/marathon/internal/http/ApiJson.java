@@ -7,6 +7,7 @@ import io.cairn.marathon.internal.core.DeploymentPlan;
 import io.cairn.marathon.internal.core.Instance;
 import io.cairn.marathon.internal.core.LaunchStats;
 import io.cairn.marathon.internal.core.MarathonCore;
+import io.cairn.marathon.internal.core.ReadinessResult;
 import io.cairn.marathon.internal.core.RejectReason;
 import io.cairn.marathon.internal.model.AppDefinition;
 import io.cairn.marathon.internal.model.AppJson;
@@ -20,7 +21,8 @@ import java.util.TreeSet;
 
 /**
  * Marathon's response shapes (raml/types): AppInfo with counts and embeds, Task, Deployment,
- * queue items, groups. Pure functions of a core snapshot; called on the Marathon loop.
+ * queue items, groups. Pure functions of a core snapshot; those taking the core run on the
+ * Marathon loop.
  */
 final class ApiJson {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -36,6 +38,21 @@ final class ApiJson {
   /** AppInfo with the app's instances already at hand (lists group them once per request). */
   static ObjectNode appInfo(MarathonCore core, AppDefinition app, List<Instance> instances,
       Set<String> embed) {
+    List<String> deploymentIds = new java.util.ArrayList<>();
+    for (DeploymentPlan plan : core.deployments()) {
+      if (plan.affectedApps().contains(app.id())) {
+        deploymentIds.add(plan.id());
+      }
+    }
+    return appInfo(app, instances, deploymentIds, core.lastTaskFailure(app.id()), embed);
+  }
+
+  /**
+   * AppInfo from a snapshot: the app, its instances, the ids of the deployments touching it and
+   * its last task failure (null when none; only read). Needs no core: may run off the loop.
+   */
+  static ObjectNode appInfo(AppDefinition app, List<Instance> instances,
+      List<String> deploymentIds, ObjectNode lastTaskFailure, Set<String> embed) {
     ObjectNode o = AppJson.write(app);
     boolean checks = !app.healthChecks().isEmpty();
     int staged = 0;
@@ -58,17 +75,13 @@ final class ApiJson {
     o.put("tasksStaged", staged).put("tasksRunning", running).put("tasksHealthy", healthy)
         .put("tasksUnhealthy", unhealthy);
     ArrayNode deployments = o.putArray("deployments");
-    for (DeploymentPlan plan : core.deployments()) {
-      if (plan.affectedApps().contains(app.id())) {
-        deployments.addObject().put("id", plan.id());
-      }
-    }
+    deploymentIds.forEach(id -> deployments.addObject().put("id", id));
     if (embed.contains("tasks")) {
       ArrayNode tasks = o.putArray("tasks");
       instances.forEach(i -> tasks.add(task(i, app)));
     }
-    if (embed.contains("lastTaskFailure") && core.lastTaskFailure(app.id()) != null) {
-      ObjectNode failure = core.lastTaskFailure(app.id()).deepCopy();
+    if (embed.contains("lastTaskFailure") && lastTaskFailure != null) {
+      ObjectNode failure = lastTaskFailure.deepCopy();
       failure.remove("eventType");
       o.set("lastTaskFailure", failure);
     }
@@ -105,7 +118,27 @@ final class ApiJson {
     return t;
   }
 
-  /** One deployment as {@code GET /v2/deployments} lists it. */
+  /** One deployment as {@code GET /v2/deployments} lists it, with readiness results. */
+  static ObjectNode deployment(DeploymentPlan plan, MarathonCore core) {
+    ObjectNode d = deployment(plan);
+    ArrayNode current = d.putArray("currentActions");
+    for (DeploymentPlan.Action a : plan.currentActions()) {
+      ArrayNode results = current.addObject().put("action", a.type().name())
+          .put("app", a.appId()).putArray("readinessCheckResults");
+      for (ReadinessResult r : core.readinessResults(a.appId())) {
+        ObjectNode result = results.addObject().put("name", r.name()).put("taskId", r.taskId())
+            .put("ready", r.ready());
+        if (r.body() != null) {
+          result.putObject("lastResponse").put("status", r.status())
+              .put("contentType", r.contentType() == null ? "" : r.contentType())
+              .put("body", r.body());
+        }
+      }
+    }
+    return d; // putArray replaced currentActions in place: the key order stays Marathon's
+  }
+
+  /** One deployment (no readiness results). */
   static ObjectNode deployment(DeploymentPlan plan) {
     ObjectNode d = F.objectNode().put("id", plan.id()).put("version", plan.version());
     ArrayNode affected = d.putArray("affectedApps");

@@ -5,16 +5,26 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** A response: status, JSON (or text) body, extra headers. */
-record ApiReply(int status, JsonNode json, String text, Map<String, String> headers) {
+/**
+ * A response: status, JSON (or text, or JSON bytes rendered when written, on the I/O thread)
+ * body, extra headers. Exactly one of {@code json}, {@code text} and {@code rendered} is set.
+ */
+record ApiReply(int status, JsonNode json, String text, Supplier<byte[]> rendered,
+    Map<String, String> headers) {
 
   static ApiReply json(int status, JsonNode body) {
-    return new ApiReply(status, body, null, new LinkedHashMap<>());
+    return new ApiReply(status, body, null, null, new LinkedHashMap<>());
   }
 
   static ApiReply text(int status, String body) {
-    return new ApiReply(status, null, body, new LinkedHashMap<>());
+    return new ApiReply(status, null, body, null, new LinkedHashMap<>());
+  }
+
+  /** JSON rendered by {@code body} from an immutable snapshot, on the thread that writes it. */
+  static ApiReply rendered(int status, Supplier<byte[]> body) {
+    return new ApiReply(status, null, null, body, new LinkedHashMap<>());
   }
 
   static ApiReply message(int status, String message) {

@@ -44,6 +44,8 @@ public final class MarathonApi {
 
   private final MarathonDriver driver;
   private final Info info;
+  private final RenderedAppCache renderedApps = new RenderedAppCache();
+  private final MarathonDriver.Reads<RenderedAppCache.Snapshot> appsSnapshots;
 
   /** What /v2/info reports about this instance. */
   public record Info(String name, String version, String hostPort, String zk, int httpPort) {}
@@ -51,6 +53,7 @@ public final class MarathonApi {
   public MarathonApi(MarathonDriver driver, Info info) {
     this.driver = driver;
     this.info = info;
+    this.appsSnapshots = driver.reads(RenderedAppCache::snapshot);
   }
 
   /** Answers one request (on the leader). */
@@ -81,7 +84,7 @@ public final class MarathonApi {
     if (path.equals("/v2/deployments") && r.method().equals("GET")) {
       return read(core -> {
         ArrayNode list = F.arrayNode();
-        core.deployments().forEach(p -> list.add(ApiJson.deployment(p)));
+        core.deployments().forEach(p -> list.add(ApiJson.deployment(p, core)));
         return ApiReply.json(200, list);
       });
     }
@@ -213,28 +216,15 @@ public final class MarathonApi {
     String cmd = r.param("cmd", null);
     LabelSelector labels = LabelSelector.parse(r.param("label", ""));
     Set<String> embed = embeds(r, "apps.");
-    return read(core -> {
-      ArrayNode apps = F.arrayNode();
-      Map<String, List<Instance>> byApp = new java.util.HashMap<>();
-      core.instances().forEach(i -> byApp.computeIfAbsent(i.appId(), k -> new ArrayList<>())
-          .add(i));
-      for (AppDefinition app : core.apps().values()) {
-        if (id != null && !app.id().toLowerCase(java.util.Locale.ROOT)
-            .contains(id.toLowerCase(java.util.Locale.ROOT))) {
-          continue;
-        }
-        if (cmd != null && (app.cmd() == null || !app.cmd().contains(cmd))) {
-          continue;
-        }
-        if (!labels.matches(app.labels())) {
-          continue;
-        }
-        apps.add(ApiJson.appInfo(core, app, byApp.getOrDefault(app.id(), List.of()), embed));
-      }
-      ObjectNode body = F.objectNode();
-      body.set("apps", apps);
-      return ApiReply.json(200, body);
-    });
+    java.util.function.Predicate<AppDefinition> include = app -> (id == null
+        || app.id().toLowerCase(java.util.Locale.ROOT)
+            .contains(id.toLowerCase(java.util.Locale.ROOT)))
+        && (cmd == null || (app.cmd() != null && app.cmd().contains(cmd)))
+        && labels.matches(app.labels());
+    // The loop only takes a snapshot, and only when something changed since the last one; the
+    // JSON is rendered on the Netty thread, mostly from cached bytes.
+    return appsSnapshots.get().thenApply(snapshot -> ApiReply.rendered(200,
+        () -> renderedApps.render(snapshot, include, embed)));
   }
 
   private CompletableFuture<ApiReply> createApp(ApiRequest r) {

@@ -235,12 +235,19 @@ final class MarathonHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
     byte[] body;
     String type;
     try {
-      body = reply.json() != null ? AppJson.MAPPER.writeValueAsBytes(reply.json())
-          : reply.text().getBytes(StandardCharsets.UTF_8);
-      type = reply.json() != null ? JSON : "text/plain; charset=utf-8";
-    } catch (JsonProcessingException e) {
+      if (reply.rendered() != null) {
+        body = reply.rendered().get();
+        type = JSON;
+      } else {
+        body = reply.json() != null ? AppJson.MAPPER.writeValueAsBytes(reply.json())
+            : reply.text().getBytes(StandardCharsets.UTF_8);
+        type = reply.json() != null ? JSON : "text/plain; charset=utf-8";
+      }
+    } catch (JsonProcessingException | java.io.UncheckedIOException e) {
+      LOG.warn("marathon response not serialisable; answering 500", e);
       body = "{\"message\":\"response not serialisable\"}".getBytes(StandardCharsets.UTF_8);
       type = JSON;
+      reply = new ApiReply(500, null, null, null, reply.headers());
     }
     if (reply.status() >= 500) {
       counters.errors5xx.incrementAndGet();

@@ -127,7 +127,11 @@ public record AppDefinition(
       String command, int gracePeriodSeconds, int intervalSeconds, int timeoutSeconds,
       int maxConsecutiveFailures, int delaySeconds, boolean ignoreHttp1xx, String ipProtocol) {}
 
-  /** {@code readinessChecks[]} (validated and stored; deployments gate on health). */
+  /**
+   * {@code readinessChecks[]}: the first gates deployments (a task launched by a deployment counts
+   * for it once an HTTP GET of {@code path} on the port named {@code portName} answers one of
+   * {@code httpStatusCodesForReady}; probed every {@code intervalSeconds}).
+   */
   public record ReadinessCheck(String name, String protocol, String path, String portName,
       int intervalSeconds, int timeoutSeconds, List<Integer> httpStatusCodesForReady,
       boolean preserveLastResponse) {

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Marathon's state in ZooKeeper through Curator, under {@code <root>/state} (default
@@ -28,11 +31,25 @@ import org.apache.zookeeper.KeeperException;
  *   framework-id                         the FrameworkID of the last subscription
  * </pre>
  * A new leader {@link #load}s all of it and resumes. Writes are synchronous and idempotent
- * (create-or-set, delete-if-present). Threading: called from the Marathon loop only.
+ * (create-or-set, delete-if-present). Runs of instance writes (the bulk: one per launch and one
+ * per terminal task) go to ZooKeeper as {@code multi} transactions of at most
+ * {@value #MULTI_OPS_MAX} operations and {@value #MULTI_BYTES_MAX} bytes, each atomic, so that a
+ * whole offer cycle costs a few round trips instead of one per instance; a transaction that fails
+ * on a node state (already created, already deleted: a retry after a lost connection) is replayed
+ * one idempotent write at a time. Threading: one caller at a time (the driver's store thread
+ * writes, the loop loads on election while nothing is written).
  */
 public final class ZkStateStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ZkStateStore.class);
+  /** Operations per {@code multi}. */
+  static final int MULTI_OPS_MAX = 500;
+  /** Payload bytes per {@code multi} (ZooKeeper's default jute.maxbuffer is 1 MB). */
+  static final int MULTI_BYTES_MAX = 512 * 1024;
+
   private final CuratorFramework curator;
   private final String root;
+  private volatile boolean instancesParentExists;
+  private volatile long transactions; // written by the one writer only
 
   /** Everything stored. */
   public record Loaded(List<AppDefinition> apps, Map<String, List<AppDefinition>> versions,
@@ -45,27 +62,103 @@ public final class ZkStateStore {
 
   /** Applies the core's writes in order. */
   public void write(List<Effects.Write> writes) throws Exception {
+    List<Effects.Write> run = new ArrayList<>();
     for (Effects.Write write : writes) {
-      if (write instanceof Effects.PutApp put) {
-        byte[] data = bytes(AppJson.write(put.app()));
-        String safe = PathIds.safe(put.app().id());
-        set(root + "/apps/" + safe, data);
-        set(root + "/app-versions/" + safe + "/" + put.app().version(), data);
-        trimVersions(root + "/app-versions/" + safe, 50);
-      } else if (write instanceof Effects.DeleteApp delete) {
-        String safe = PathIds.safe(delete.appId());
-        deleteTree(root + "/apps/" + safe);
-        deleteTree(root + "/app-versions/" + safe);
-      } else if (write instanceof Effects.PutDeployment put) {
-        set(root + "/deployments/" + put.plan().id(), bytes(StateJson.plan(put.plan())));
-      } else if (write instanceof Effects.DeleteDeployment delete) {
-        deleteTree(root + "/deployments/" + delete.planId());
-      } else if (write instanceof Effects.PutInstance put) {
-        set(root + "/instances/" + put.instance().taskId(),
-            bytes(StateJson.instance(put.instance())));
-      } else if (write instanceof Effects.DeleteInstance delete) {
-        deleteTree(root + "/instances/" + delete.taskId());
+      if (write instanceof Effects.PutInstance || write instanceof Effects.DeleteInstance) {
+        run.add(write);
+        continue;
       }
+      writeInstances(run);
+      run.clear();
+      writeOne(write);
+    }
+    writeInstances(run);
+  }
+
+  /** How many {@code multi} transactions were committed (tests and the bench read it). */
+  public long transactions() {
+    return transactions;
+  }
+
+  /** A run of instance writes as few {@code multi} transactions, in order. */
+  private void writeInstances(List<Effects.Write> run) throws Exception {
+    if (run.isEmpty()) {
+      return;
+    }
+    if (run.size() == 1) {
+      writeOne(run.get(0));
+      return;
+    }
+    if (!instancesParentExists) {
+      try {
+        curator.create().creatingParentsIfNeeded().forPath(root + "/instances");
+      } catch (KeeperException.NodeExistsException e) {
+        LOG.trace("{}/instances exists already (stored by an earlier leader)", root, e);
+      }
+      instancesParentExists = true;
+    }
+    List<CuratorOp> ops = new ArrayList<>();
+    List<Effects.Write> chunk = new ArrayList<>();
+    int bytes = 0;
+    for (Effects.Write write : run) {
+      CuratorOp op;
+      int size;
+      if (write instanceof Effects.PutInstance put) {
+        byte[] data = bytes(StateJson.instance(put.instance()));
+        op = curator.transactionOp().create().forPath(root + "/instances/"
+            + put.instance().taskId(), data);
+        size = data.length + 128;
+      } else {
+        op = curator.transactionOp().delete().forPath(root + "/instances/"
+            + ((Effects.DeleteInstance) write).taskId());
+        size = 128;
+      }
+      if (!ops.isEmpty() && (ops.size() >= MULTI_OPS_MAX || bytes + size > MULTI_BYTES_MAX)) {
+        commit(ops, chunk);
+        ops = new ArrayList<>();
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+      ops.add(op);
+      chunk.add(write);
+      bytes += size;
+    }
+    commit(ops, chunk);
+  }
+
+  private void commit(List<CuratorOp> ops, List<Effects.Write> chunk) throws Exception {
+    try {
+      curator.transaction().forOperations(ops);
+      transactions++;
+    } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
+      // A launch stored twice (a retried transaction that had committed) or a terminal task
+      // deleted twice: the transaction changed nothing; replay it one idempotent write at a time.
+      for (Effects.Write write : chunk) {
+        writeOne(write);
+      }
+    }
+  }
+
+  private void writeOne(Effects.Write write) throws Exception {
+    if (write instanceof Effects.PutApp put) {
+      byte[] data = bytes(AppJson.write(put.app()));
+      String safe = PathIds.safe(put.app().id());
+      set(root + "/apps/" + safe, data);
+      set(root + "/app-versions/" + safe + "/" + put.app().version(), data);
+      trimVersions(root + "/app-versions/" + safe, 50);
+    } else if (write instanceof Effects.DeleteApp delete) {
+      String safe = PathIds.safe(delete.appId());
+      deleteTree(root + "/apps/" + safe);
+      deleteTree(root + "/app-versions/" + safe);
+    } else if (write instanceof Effects.PutDeployment put) {
+      set(root + "/deployments/" + put.plan().id(), bytes(StateJson.plan(put.plan())));
+    } else if (write instanceof Effects.DeleteDeployment delete) {
+      deleteTree(root + "/deployments/" + delete.planId());
+    } else if (write instanceof Effects.PutInstance put) {
+      set(root + "/instances/" + put.instance().taskId(),
+          bytes(StateJson.instance(put.instance())));
+    } else if (write instanceof Effects.DeleteInstance delete) {
+      deleteTree(root + "/instances/" + delete.taskId());
     }
   }
 

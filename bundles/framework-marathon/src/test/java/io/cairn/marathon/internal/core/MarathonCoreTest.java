@@ -338,4 +338,122 @@ class MarathonCoreTest {
     assertFalse(config.equals(scaled.versionInfo().lastScalingAt()));
     assertEquals(2, core.versions("/v").size());
   }
+  @Test
+  void aBatchOfOffersLaunchesExactlyTheDemandAcrossAppsAndOffers() {
+    deploy(app("{'id':'/a','cmd':'x','instances':3,'cpus':0.1,'mem':8}"));
+    deploy(app("{'id':'/b','cmd':'x','instances':4,'cpus':0.1,'mem':8}"));
+    core.drain();
+    core.offers(List.of(Offers.offer("h1"), Offers.offer("h2"), Offers.offer("h3")), now);
+    Effects effects = core.drain();
+    // 5 per offer at most: h1 takes a,a,a,b,b; h2 takes b,b; h3 is not needed.
+    assertEquals(List.of(5, 2), effects.accepts().stream().map(a -> a.tasks().size()).toList());
+    assertEquals(1, effects.declines().size());
+    assertEquals(120.0, effects.declines().get(0).refuseSeconds(), "no demand left: long refusal");
+    assertEquals(3, core.instancesOf("/a").size());
+    assertEquals(4, core.instancesOf("/b").size());
+    assertEquals(7, effects.writes().stream().filter(w -> w instanceof Effects.PutInstance)
+        .count(), "every launch is a write, stored before its ACCEPT is sent");
+    assertEquals(Map.of(), core.queue(now));
+  }
+
+  @Test
+  void updatesInOneBatchEndLikeTheSameUpdatesOneByOne() {
+    MarathonCore other = new MarathonCore(MarathonCore.Settings.defaults(),
+        RandomSource.seeded(7));
+    AppDefinition app = app("{'id':'/web','cmd':'x','instances':3,'cpus':0.1,'mem':8}");
+    for (MarathonCore c : List.of(core, other)) {
+      c.deploy(new MarathonCore.Change(Map.of(app.id(), app), Set.of(), false), now);
+      c.offers(List.of(Offers.offer("h1")), now);
+    }
+    List<TaskInfo> tasks = core.drain().accepts().get(0).tasks();
+    List<TaskInfo> otherTasks = other.drain().accepts().get(0).tasks();
+    assertEquals(tasks.stream().map(t -> t.getTaskId().getValue()).toList(),
+        otherTasks.stream().map(t -> t.getTaskId().getValue()).toList(), "same seed, same ids");
+    List<io.cairn.proto.mesos.v1.Protos.TaskStatus> statuses = tasks.stream()
+        .map(t -> Offers.status(t.getTaskId().getValue(), t.getAgentId().getValue(),
+            TaskState.TASK_RUNNING, null)).toList();
+    statuses.forEach(st -> core.update(st, now));
+    other.updates(statuses, now);
+    Effects one = core.drain();
+    Effects batch = other.drain();
+    assertEquals(0, core.deployments().size());
+    assertEquals(0, other.deployments().size());
+    assertEquals(one.writes(), batch.writes());
+    assertEquals(one.events().stream().map(e -> e.get("eventType").asText()).toList(),
+        batch.events().stream().map(e -> e.get("eventType").asText()).toList());
+    assertEquals(core.instances().stream().map(Instance::state).toList(),
+        other.instances().stream().map(Instance::state).toList());
+  }
+
+  @Test
+  void aDeploymentCountsANewInstanceOnlyOnceItsReadinessCheckPasses() {
+    deploy(app("{'id':'/rd','cmd':'x','cpus':0.1,'mem':8,'instances':2,"
+        + "'portDefinitions':[{'port':0,'name':'http-api'}],'readinessChecks':[{'name':'warm',"
+        + "'path':'/ready','portName':'http-api','intervalSeconds':5,'timeoutSeconds':2,"
+        + "'httpStatusCodesForReady':[200,204],'preserveLastResponse':true}]}"));
+    List<TaskInfo> first = offer(Offers.offer("h1"));
+    assertEquals(2, first.size());
+    core.tick(now);
+    assertEquals(List.of(), core.drain().probes(), "staging tasks are not probed");
+    first.forEach(t -> status(t, TaskState.TASK_RUNNING, null));
+    assertEquals(1, core.deployments().size(), "running but not ready: the start goes on");
+    core.drain();
+    core.tick(now);
+    List<Effects.ReadinessProbe> probes = core.drain().probes();
+    assertEquals(2, probes.size());
+    assertEquals("http://h1:31000/ready", probes.get(0).url());
+    assertEquals(2, probes.get(0).timeoutSeconds());
+    now += 1000;
+    core.tick(now);
+    assertEquals(List.of(), core.drain().probes(), "next probe after intervalSeconds (5)");
+    String a = first.get(0).getTaskId().getValue();
+    String b = first.get(1).getTaskId().getValue();
+    core.readiness(a, 503, "text/plain", "warming up", now);
+    ReadinessResult result = core.readinessResults("/rd").get(0);
+    assertEquals(new ReadinessResult("warm", a, false, 503, "text/plain", "warming up", now),
+        result);
+    assertEquals(1, core.deployments().size());
+    now += 5000;
+    core.tick(now);
+    assertEquals(2, core.drain().probes().size());
+    core.readiness(a, 200, "text/plain", "ok", now);
+    assertEquals(1, core.deployments().size(), "one of two ready");
+    core.readiness(b, 204, "", "", now);
+    assertEquals(0, core.deployments().size(), "both ready: deployment done");
+    now += 5000;
+    core.drain();
+    core.tick(now);
+    assertEquals(List.of(), core.drain().probes(), "ready tasks are not probed again");
+
+    // A restart: the new instances run at once, but the old ones go only as new ones get ready.
+    core.deploy(new MarathonCore.Change(new TreeMap<>(core.apps()), Set.of("/rd"), false), now);
+    core.drain();
+    List<TaskInfo> fresh = offer(Offers.offer("h2"));
+    assertEquals(2, fresh.size());
+    fresh.forEach(t -> status(t, TaskState.TASK_RUNNING, null));
+    assertEquals(List.of(), core.drain().kills(), "new ones are not ready: no old one killed");
+    core.readiness(fresh.get(0).getTaskId().getValue(), 200, "", "", now);
+    List<Effects.Kill> kills = core.drain().kills();
+    assertEquals(1, kills.size(), "one new ready: one old goes");
+    assertTrue(Set.of(a, b).contains(kills.get(0).taskId()));
+    core.readiness(fresh.get(1).getTaskId().getValue(), 200, "", "", now);
+    assertEquals(1, core.drain().kills().size());
+    for (String old : List.of(a, b)) {
+      core.update(Offers.status(old, "agent-h1", TaskState.TASK_KILLED, null), now);
+    }
+    assertEquals(0, core.deployments().size());
+  }
+
+  @Test
+  void aReadinessCheckOnAnUnknownPortNameSaysWhy() {
+    deploy(app("{'id':'/np','cmd':'x','cpus':0.1,'mem':8,"
+        + "'readinessChecks':[{'portName':'nope'}]}"));
+    offer(Offers.offer("h1")).forEach(t -> status(t, TaskState.TASK_RUNNING, null));
+    core.tick(now);
+    assertEquals(List.of(), core.drain().probes());
+    ReadinessResult result = core.readinessResults("/np").get(0);
+    assertFalse(result.ready());
+    assertTrue(result.body().contains("no port named 'nope'"), result.body());
+    assertEquals(1, core.deployments().size(), "the deployment waits, and says why");
+  }
 }

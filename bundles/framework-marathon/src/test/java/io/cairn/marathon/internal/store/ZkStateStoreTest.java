@@ -121,4 +121,48 @@ class ZkStateStoreTest {
     assertEquals(List.of(), store.load().apps());
     assertEquals(null, curator.checkExists().forPath("/marathon/state/app-versions/a"));
   }
+
+  static io.cairn.marathon.internal.core.Instance instance(int i) {
+    return new io.cairn.marathon.internal.core.Instance("a.instance-" + i + "._app.1", "/a",
+        "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "agent-1", "h1", Map.of(),
+        List.of(31000 + i), "TASK_STAGING", null, 1000, 0, false, 0);
+  }
+
+  @Test
+  void instanceWritesGoAsMultiTransactionsAndARetriedOneIsHarmless() throws Exception {
+    ZkStateStore store = new ZkStateStore(curator, "/marathon");
+    List<Effects.Write> puts = new java.util.ArrayList<>();
+    for (int i = 0; i < ZkStateStore.MULTI_OPS_MAX + 100; i++) {
+      puts.add(new Effects.PutInstance(instance(i)));
+    }
+    store.write(puts);
+    assertEquals(2, store.transactions(), "600 creates: a transaction of 500 and one of 100");
+    assertEquals(puts.size(), store.load().instances().size());
+
+    // The same writes again (a retry after a lost connection): the first transaction fails on an
+    // existing node and is replayed write by write; nothing changes, nothing fails.
+    store.write(puts.subList(0, 50));
+    assertEquals(2, store.transactions());
+    assertEquals(puts.size(), store.load().instances().size());
+
+    // A launch and the end of the same task in one run, deletes of gone tasks, an app write in
+    // the middle: applied in order.
+    AppDefinition app = app("{'id':'/a','cmd':'x'}").withVersion("2026-01-01T00:00:00.000Z",
+        new AppDefinition.VersionInfo("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"));
+    List<Effects.Write> mixed = new java.util.ArrayList<>();
+    mixed.add(new Effects.PutInstance(instance(10_000)));
+    mixed.add(new Effects.DeleteInstance(instance(10_000).taskId()));
+    mixed.add(new Effects.PutApp(app));
+    for (int i = 0; i < 10; i++) {
+      mixed.add(new Effects.DeleteInstance(instance(i).taskId()));
+    }
+    store.write(mixed);
+    assertEquals(4, store.transactions(), "two runs of instance writes around the app write");
+    assertEquals(puts.size() - 10, store.load().instances().size());
+    assertEquals(null, curator.checkExists().forPath("/marathon/state/instances/"
+        + instance(10_000).taskId()));
+    store.write(mixed); // every delete of the retry finds nothing: replayed, idempotent
+    assertEquals(puts.size() - 10, store.load().instances().size());
+    assertEquals(List.of(app), store.load().apps());
+  }
 }
