@@ -1,8 +1,6 @@
 package io.cairn.master.internal.server;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -105,13 +103,8 @@ final class HttpStream {
     return Unpooled.wrappedBuffer(prefix, bytes);
   }
 
+  /** Mesos's JSON: 64-bit integers as numbers (see {@link ProtoJson}). */
   static String toJson(Message message) {
-    try {
-      return JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace()
-          .print(message);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + message.getDescriptorForType()
-          .getFullName() + " as JSON", e);
-    }
+    return ProtoJson.print(message);
   }
 }
