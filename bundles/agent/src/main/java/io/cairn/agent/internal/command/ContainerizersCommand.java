@@ -39,6 +39,7 @@ public class ContainerizersCommand implements Action {
     }
     out.println("containerizers " + String.join(",", snapshot.containerizers()));
     out.println("docker " + snapshot.dockerEngine());
+    out.println("isolation " + snapshot.isolation() + " (" + snapshot.isolationDetail() + ")");
     return null;
   }
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param kill the {@code kill} binary used to signal a process group
  * @param defaultPath PATH given to tasks that do not set their own
  * @param clock the wall clock stamped on status updates
+ * @param isolation how tasks are limited (cgroups v2 or rlimits only), decided at agent start
  */
 public record ContainerizerConfig(
     Path workDir,
@@ -26,7 +27,8 @@ public record ContainerizerConfig(
     Optional<Path> setsid,
     Path kill,
     String defaultPath,
-    Clock clock) {
+    Clock clock,
+    Isolation isolation) {
   /** Mesos's default PATH for tasks (stout {@code os::host_default_path()}). */
   public static final String DEFAULT_PATH =
       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -39,8 +41,14 @@ public record ContainerizerConfig(
     Check.argument(Files.isExecutable(kill), "kill binary '%s' is not executable", kill);
   }
 
-  /** A config that finds setsid and kill in /usr/bin or /bin. */
+  /** A config that finds setsid and kill in /usr/bin or /bin and detects the isolation. */
   public static ContainerizerConfig detect(Path workDir, String agentId, String hostname) {
+    return detect(workDir, agentId, hostname, Isolation.detect());
+  }
+
+  /** A config that finds setsid and kill in /usr/bin or /bin, with the given isolation. */
+  public static ContainerizerConfig detect(
+      Path workDir, String agentId, String hostname, Isolation isolation) {
     return new ContainerizerConfig(
         workDir,
         agentId,
@@ -48,7 +56,8 @@ public record ContainerizerConfig(
         firstExecutable("setsid"),
         firstExecutable("kill").orElse(Path.of("/bin/kill")),
         DEFAULT_PATH,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        isolation);
   }
 
   private static Optional<Path> firstExecutable(String name) {

@@ -175,7 +175,15 @@ public final class ProcessContainerizer implements AutoCloseable {
     try {
       process = start(task, env);
     } catch (IOException e) {
+      config.isolation().release(containerId);
       emit(task, task.lifecycle.launchFailed(launchFailure(spec, e.getMessage())));
+      return new LaunchedTask(spec.taskId(), containerId, sandbox, OptionalLong.empty());
+    } catch (IllegalArgumentException e) { // Its limits cannot be applied on this host.
+      config.isolation().release(containerId);
+      emit(
+          task,
+          task.lifecycle.launchFailed(
+              String.format("Cannot start task '%s': %s", spec.taskId(), e.getMessage())));
       return new LaunchedTask(spec.taskId(), containerId, sandbox, OptionalLong.empty());
     }
     task.pid = process.pid();
@@ -191,7 +199,15 @@ public final class ProcessContainerizer implements AutoCloseable {
   private Process start(RunningTask task, Map<String, String> env) throws IOException {
     List<String> argv = new ArrayList<>();
     config.setsid().ifPresent(setsid -> argv.add(setsid.toString()));
-    argv.addAll(task.spec.command().argv());
+    // Limits (cgroup v2 and/or rlimits) wrap the command; see Isolation.
+    argv.addAll(
+        config
+            .isolation()
+            .wrap(
+                task.containerId,
+                task.spec.resources(),
+                task.spec.rlimits(),
+                task.spec.command().argv()));
     ProcessBuilder builder =
         new ProcessBuilder(argv)
             .directory(task.sandbox.toFile())
@@ -204,12 +220,13 @@ public final class ProcessContainerizer implements AutoCloseable {
     builder.environment().putAll(env);
     Process process = builder.start();
     LOG.info(
-        "task started task={} framework={} container={} pid={} sandbox={}",
+        "task started task={} framework={} container={} pid={} sandbox={} isolation={}",
         task.spec.taskId(),
         task.spec.frameworkId(),
         task.containerId,
         process.pid(),
-        task.sandbox);
+        task.sandbox,
+        config.isolation().isolationFlag());
     return process;
   }
 
@@ -229,6 +246,7 @@ public final class ProcessContainerizer implements AutoCloseable {
       // The leader is gone; destroy the rest of the container (background children).
       signals.signal(task.pid, true, Signal.KILL);
     }
+    config.isolation().release(task.containerId);
     TaskTransition transition = task.lifecycle.exited(exitStatus);
     tasks.remove(task.spec.taskId());
     adopted.remove(task);

@@ -2,6 +2,7 @@ package io.cairn.agent.internal.containerizer;
 
 import io.cairn.agent.internal.core.CommandSpec;
 import io.cairn.agent.internal.core.LaunchSpec;
+import io.cairn.agent.internal.core.RLimit;
 import io.cairn.agent.internal.core.TaskResources;
 import io.cairn.env.Check;
 import io.cairn.proto.mesos.v1.Protos;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -52,7 +54,33 @@ public final class TaskInfos {
         commandSpec(taskId, command),
         environment(taskId, command.getEnvironment()),
         resources(task.getResourcesList()),
-        grace);
+        grace,
+        rlimits(taskId, task.getContainer().getRlimitInfo()));
+  }
+
+  /**
+   * Mesos's {@code ContainerInfo.rlimit_info}: each limit names a known resource once, with soft
+   * and hard both set (soft &lt;= hard) or both unset (unlimited).
+   */
+  static List<RLimit> rlimits(String taskId, Protos.RLimitInfo info) {
+    List<RLimit> limits = new ArrayList<>();
+    for (Protos.RLimitInfo.RLimit limit : info.getRlimitsList()) {
+      Check.argument(
+          limit.hasType() && limit.getType() != Protos.RLimitInfo.RLimit.Type.UNKNOWN,
+          "task '%s': an rlimit has no type; use one of RLMT_AS ... RLMT_STACK",
+          taskId);
+      String resource = limit.getType().name().substring("RLMT_".length());
+      try {
+        limits.add(
+            new RLimit(
+                resource,
+                limit.hasSoft() ? OptionalLong.of(limit.getSoft()) : OptionalLong.empty(),
+                limit.hasHard() ? OptionalLong.of(limit.getHard()) : OptionalLong.empty()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("task '" + taskId + "': " + e.getMessage(), e);
+      }
+    }
+    return limits;
   }
 
   private static CommandSpec commandSpec(String taskId, Protos.CommandInfo command) {

@@ -2,6 +2,7 @@ package io.cairn.agent.internal.core;
 
 import io.cairn.env.Check;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +19,8 @@ import java.util.TreeMap;
  *     containerizer's own (except MESOS_*, which the agent owns)
  * @param resources cpus, mem and the assigned ports
  * @param killGracePeriod time between SIGTERM and SIGKILL (Mesos {@code KillPolicy}, default 3 s)
+ * @param rlimits POSIX resource limits applied to the task's process (Mesos {@code
+ *     ContainerInfo.rlimit_info}), at most one per resource
  */
 public record LaunchSpec(
     String taskId,
@@ -26,7 +29,8 @@ public record LaunchSpec(
     CommandSpec command,
     Map<String, String> environment,
     TaskResources resources,
-    Duration killGracePeriod) {
+    Duration killGracePeriod,
+    List<RLimit> rlimits) {
   /** Mesos's default kill grace period when a task has no {@code kill_policy}. */
   public static final Duration DEFAULT_KILL_GRACE_PERIOD = Duration.ofSeconds(3);
 
@@ -38,6 +42,12 @@ public record LaunchSpec(
     Check.argument(
         !killGracePeriod.isNegative(), "kill grace period %s must be >= 0", killGracePeriod);
     environment = Map.copyOf(new TreeMap<>(environment));
+    rlimits = List.copyOf(rlimits);
+    Check.argument(
+        rlimits.stream().map(RLimit::resource).distinct().count() == rlimits.size(),
+        "task '%s': rlimits name a resource twice: %s",
+        taskId,
+        rlimits);
     for (String name : environment.keySet()) {
       Check.argument(
           !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0,
@@ -45,6 +55,19 @@ public record LaunchSpec(
           taskId,
           name);
     }
+  }
+
+  /** A spec without resource limits. */
+  public LaunchSpec(
+      String taskId,
+      String frameworkId,
+      String executorId,
+      CommandSpec command,
+      Map<String, String> environment,
+      TaskResources resources,
+      Duration killGracePeriod) {
+    this(taskId, frameworkId, executorId, command, environment, resources, killGracePeriod,
+        List.of());
   }
 
   /** A command task whose executor id is its task id, with the default grace period. */
@@ -57,12 +80,18 @@ public record LaunchSpec(
   /** This spec with the given task environment. */
   public LaunchSpec withEnvironment(Map<String, String> variables) {
     return new LaunchSpec(
-        taskId, frameworkId, executorId, command, variables, resources, killGracePeriod);
+        taskId, frameworkId, executorId, command, variables, resources, killGracePeriod, rlimits);
   }
 
   /** This spec with the given kill grace period. */
   public LaunchSpec withKillGracePeriod(Duration gracePeriod) {
     return new LaunchSpec(
-        taskId, frameworkId, executorId, command, environment, resources, gracePeriod);
+        taskId, frameworkId, executorId, command, environment, resources, gracePeriod, rlimits);
+  }
+
+  /** This spec with the given resource limits. */
+  public LaunchSpec withRLimits(List<RLimit> limits) {
+    return new LaunchSpec(
+        taskId, frameworkId, executorId, command, environment, resources, killGracePeriod, limits);
   }
 }

@@ -65,6 +65,7 @@ public record TaskCheckpoint(
     fields.put("resources.mem.mb", Double.toString(spec.resources().memMb()));
     fields.put("resources.ports", join(spec.resources().ports()));
     fields.put("kill.grace.period.ms", Long.toString(spec.killGracePeriod().toMillis()));
+    spec.rlimits().forEach(l -> fields.put("rlimit." + l.resource(), l.values()));
     StringBuilder text = new StringBuilder();
     fields.forEach((k, v) -> text.append(k).append('=').append(escape(v)).append('\n'));
     byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
@@ -99,12 +100,15 @@ public record TaskCheckpoint(
   private static TaskCheckpoint fromFields(Map<String, String> f) {
     List<String> args = new ArrayList<>();
     Map<String, String> env = new TreeMap<>();
+    List<RLimit> rlimits = new ArrayList<>();
     f.forEach(
         (k, v) -> {
           if (k.startsWith("command.arg.")) {
             args.add(v); // keys are sorted and zero-padded, so this is argv order
           } else if (k.startsWith("env.")) {
             env.put(k.substring("env.".length()), v);
+          } else if (k.startsWith("rlimit.")) {
+            rlimits.add(RLimit.parse(k.substring("rlimit.".length()), v));
           }
         });
     CommandSpec command =
@@ -122,7 +126,8 @@ public record TaskCheckpoint(
             command,
             env,
             resources,
-            Duration.ofMillis(Long.parseLong(f.get("kill.grace.period.ms"))));
+            Duration.ofMillis(Long.parseLong(f.get("kill.grace.period.ms"))),
+            rlimits);
     return new TaskCheckpoint(
         spec,
         f.get("container.id"),

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The resources a task was launched with: scalar cpus and mem (MB), and the host ports assigned to
  * it, in the order the framework listed them (that order defines PORT0, PORT1, ...). The process
- * containerizer does not enforce cpus or mem yet (see README).
+ * containerizer enforces cpus and mem only under cgroups v2 (see {@code Isolation} and README).
  *
  * @param cpus cpu shares requested, at least 0
  * @param memMb memory in MB requested, at least 0

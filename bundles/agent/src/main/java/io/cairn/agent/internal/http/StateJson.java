@@ -52,6 +52,11 @@ final class StateJson {
         .field("port", String.valueOf(httpPort))
         .field("resources", MesosText.format(snapshot.agentInfo().getResourcesList()))
         .field("containerizers", String.join(",", snapshot.containerizers()))
+        .field("isolation", snapshot.isolation())
+        .endObject();
+    json.key("isolation").object()
+        .field("in_effect", snapshot.isolation())
+        .field("detail", snapshot.isolationDetail())
         .endObject();
     json.key("docker").object()
         .field("enabled", snapshot.containerizers().contains("docker"))

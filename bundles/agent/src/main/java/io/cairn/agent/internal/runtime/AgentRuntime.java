@@ -2,6 +2,7 @@ package io.cairn.agent.internal.runtime;
 
 import io.cairn.agent.internal.config.AgentSettings;
 import io.cairn.agent.internal.containerizer.ContainerizerConfig;
+import io.cairn.agent.internal.containerizer.Isolation;
 import io.cairn.agent.internal.containerizer.LaunchedTask;
 import io.cairn.agent.internal.containerizer.ProcessContainerizer;
 import io.cairn.agent.internal.containerizer.RecoveryResult;
@@ -76,6 +77,8 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
   private DockerContainerizer docker; // null while no engine answers (or docker is not allowed)
   private DockerEngine dockerEngine;
   private String dockerStatus = "not probed yet";
+  /** How process tasks are limited (cgroups v2 or rlimits only), detected once at start. */
+  private final Isolation isolation = Isolation.detect();
   private final Set<String> dockerTasks = new HashSet<>(); // event loop only
   private MasterClient client;
   private HealthChecks health;
@@ -168,6 +171,7 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
     LOG.info("agent started work={} hostname={} id={} tasks={}", settings.workDir(),
         settings.hostname(), info.hasId() ? info.getId().getValue() : "(unregistered)",
         records.size());
+    LOG.info("process isolation={} ({})", isolation.isolationFlag(), isolation.describe());
   }
 
   private void tick() {
@@ -182,7 +186,7 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
   private void ensureContainerizer(String agentId) {
     if (containerizer == null) {
       ContainerizerConfig config =
-          ContainerizerConfig.detect(settings.workDir(), agentId, settings.hostname());
+          ContainerizerConfig.detect(settings.workDir(), agentId, settings.hostname(), isolation);
       containerizer = new ProcessContainerizer(config, this::onContainerUpdate);
     }
     ensureDocker(agentId);
@@ -274,7 +278,8 @@ public final class AgentRuntime implements AgentOperations, AutoCloseable {
         Optional.ofNullable(master).filter(m -> client.isConnected())
             .map(m -> m.getHostString() + ":" + m.getPort()),
         core.draining(), core.records(), sandboxes, core.pendingUpdates(), settings.workDir(),
-        startMillis, containerizersInUse(), dockerStatus));
+        startMillis, containerizersInUse(), dockerStatus, isolation.isolationFlag(),
+        isolation.describe()));
   }
 
   @Override

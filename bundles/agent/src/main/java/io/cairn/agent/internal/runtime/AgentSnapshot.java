@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param containerizers the containerizers in use ({@code mesos}, and {@code docker} when an engine
  *     answered), Mesos's {@code --containerizers} order
  * @param dockerEngine the Docker engine's version and socket, or why docker is not in use
+ * @param isolation Mesos's {@code --isolation} words in effect for process tasks ({@code
+ *     cgroups/cpu,cgroups/mem,posix/rlimits} or {@code posix/rlimits})
+ * @param isolationDetail which isolation applies and why (e.g. why cgroups v2 is not used)
  */
 public record AgentSnapshot(
     AgentInfo agentInfo,
@@ -36,7 +39,9 @@ public record AgentSnapshot(
     Path workDir,
     long startMillis,
     List<String> containerizers,
-    String dockerEngine) {
+    String dockerEngine,
+    String isolation,
+    String isolationDetail) {
   /** Copies the collections. */
   public AgentSnapshot {
     tasks = List.copyOf(tasks);

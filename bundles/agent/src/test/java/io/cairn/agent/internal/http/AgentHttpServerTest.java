@@ -74,6 +74,10 @@ class AgentHttpServerTest {
         assertTrue(state.contains("\"ports\":\"[31000-31009]\""), state);
         assertTrue(state.contains("\"rack\":\"a\""), state);
         assertTrue(state.contains("\"state\":\"TASK_RUNNING\""), state);
+        // Which isolation is in effect (rlimits only on this machine, with the reason).
+        String isolation = io.cairn.agent.internal.containerizer.Isolation.detect().isolationFlag();
+        assertTrue(state.contains("\"isolation\":\"" + isolation + "\""), state);
+        assertTrue(state.contains("\"in_effect\":\"" + isolation + "\""), state);
         Matcher directory = Pattern.compile("\"directory\":\"([^\"]+)\"").matcher(state);
         assertTrue(directory.find(), state);
         String sandbox = directory.group(1);

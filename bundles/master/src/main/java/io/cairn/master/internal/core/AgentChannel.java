@@ -209,6 +209,14 @@ final class AgentChannel {
       refuse(connectionId, "agent " + id + " was refused: " + problem);
       return;
     }
+    String invalid = invalidReregistration(message);
+    if (invalid != null) {
+      // As Mesos's master (validation::master::message::reregisterSlave): the message is dropped
+      // with a warning and nothing changes; the agent stays awaited (or unknown) and retries.
+      LOG.warn("dropping the re-registration of agent={} host={}: {}", id, info.getHostname(),
+          invalid);
+      return;
+    }
     boolean awaited = awaitingReregistration.remove(id) != null;
     cancelRemoval(id);
     AgentEntry known = core.agents.get(id);
@@ -248,6 +256,51 @@ final class AgentChannel {
           core.registryStates.put(id, AgentState.ADMITTED);
           accepted(open ? connectionId : -1, message, false);
         });
+  }
+
+  /**
+   * Why a re-registration cannot be taken as it is (one sentence), or null: every framework,
+   * executor and task must name its framework, every task its id, and no task may be reported
+   * twice (a task with an empty framework id used to throw out of the core).
+   */
+  static String invalidReregistration(ReregisterAgent message) {
+    // Checked on the id bytes: no string is decoded and no key allocated for a valid message
+    // (this runs for every agent of a fail-over's re-registration storm).
+    for (FrameworkInfo framework : message.getFrameworksList()) {
+      if (framework.getId().getValueBytes().isEmpty()) {
+        return "framework '" + framework.getName() + "' is reported without a framework id";
+      }
+    }
+    for (io.cairn.proto.mesos.v1.Protos.ExecutorInfo executor : message.getExecutorInfosList()) {
+      if (executor.getFrameworkId().getValueBytes().isEmpty()) {
+        return "executor '" + executor.getExecutorId().getValue()
+            + "' is reported without a framework id";
+      }
+    }
+    java.util.Set<com.google.protobuf.ByteString> taskIds =
+        new java.util.HashSet<>(message.getTasksCount() * 2);
+    boolean sameTaskId = false;
+    for (Task task : message.getTasksList()) {
+      if (task.getTaskId().getValueBytes().isEmpty()) {
+        return "a task of framework '" + task.getFrameworkId().getValue()
+            + "' is reported without a task id";
+      }
+      if (task.getFrameworkId().getValueBytes().isEmpty()) {
+        return "task '" + task.getTaskId().getValue() + "' is reported without a framework id";
+      }
+      sameTaskId |= !taskIds.add(task.getTaskId().getValueBytes());
+    }
+    if (sameTaskId) { // Rare: the same task id may be used by two frameworks; look closer.
+      java.util.Set<TaskKey> seen = new java.util.HashSet<>();
+      for (Task task : message.getTasksList()) {
+        TaskKey key = new TaskKey(task.getFrameworkId().getValue(), task.getTaskId().getValue());
+        if (!seen.add(key)) {
+          return "task '" + key.taskId() + "' of framework '" + key.frameworkId()
+              + "' is reported twice";
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -300,8 +353,10 @@ final class AgentChannel {
           tasks.size());
       return;
     }
-    LOG.debug("agent re-registered agent={} host={} tasks={}", agentId, info.getHostname(),
-        tasks.size());
+    if (LOG.isDebugEnabled()) { // No argument array per agent of the storm when off.
+      LOG.debug("agent re-registered agent={} host={} tasks={}", agentId, info.getHostname(),
+          tasks.size());
+    }
     reregisteredAfterElection++;
     tasksReregisteredAfterElection += tasks.size();
     if (awaitingReregistration.isEmpty()) {
@@ -424,6 +479,14 @@ final class AgentChannel {
     if (!update.getAgentId().getValue().equals(agent.id())) {
       LOG.warn("status update for agent={} arrived on the connection of agent={}",
           update.getAgentId().getValue(), agent.id());
+      return;
+    }
+    String frameworkId = update.getFrameworkId().getValue();
+    String taskId = update.getStatus().getTaskId().getValue();
+    if (frameworkId.isEmpty() || taskId.isEmpty()) {
+      // Mesos ignores such an update (no framework or task to apply it to); it is never acked.
+      LOG.warn("ignoring a status update from agent={}: {}", agent.id(), frameworkId.isEmpty()
+          ? "task '" + taskId + "' names no framework" : "it names no task");
       return;
     }
     // An empty uuid marks an update that needs no acknowledgement (a reconciliation answer):
