@@ -25,7 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * cairn-framework-marathon}), elected by the framework runtime and subscribed to the master. The
  * ocfweb app (3 instances of {@code python3 -m http.server $PORT0}, a MESOS_HTTP health check)
  * reaches 3 running and healthy tasks whose servers answer, the event stream shows its
- * deployment, it is scaled to 1, restarted (a new task replaces the old one), deleted (its
+ * deployment, a {@code bundle:update} of Marathon keeps its FrameworkID and the same tasks and
+ * processes, it is scaled to 1, restarted (a new task replaces the old one), deleted (its
  * processes end), and a bad definition gets Marathon's 422. Every wait has a deadline; task
  * processes carry {@code CAIRN_MARATHON_E2E_IT=<run>} and any left are killed by pid at the end.
  */
@@ -151,10 +155,43 @@ class MarathonEndToEndIT {
     stepsPassed = 1;
   }
 
+  /**
+   * Issue 8: {@code bundle:update} of the Marathon bundle (an upgrade in place) fails over to the
+   * new instance, which re-subscribes with the same FrameworkID (failover_timeout is Marathon's
+   * week) and keeps the running tasks: same task ids, same processes, still healthy.
+   */
   @Test
   @Order(3)
-  void scaledToOneAndRestartedWithANewTask() throws Exception {
+  void bundleUpdateOfMarathonKeepsItsFrameworkIdAndTasks() throws Exception {
     assumeTrue(stepsPassed == 1, "the app did not start");
+    String frameworkId = REST.getJson("/v2/info").path("frameworkId").asText();
+    Set<String> taskIds = taskIds();
+    List<Seen> before = processes();
+    assertEquals(3, taskIds.size(), taskIds.toString());
+
+    LOG.info("bundle:update said: {}", karafShell("bundle:update io.cairn.marathon.impl"));
+
+    awaitTrue(() -> {
+      JsonNode info = REST.getJson("/v2/info");
+      return info.path("elected").asBoolean()
+          && frameworkId.equals(info.path("frameworkId").asText());
+    }, Duration.ofSeconds(90), () -> "the updated Marathon elected with " + frameworkId + ": "
+        + REST.get("/v2/info").body());
+    awaitTrue(() -> {
+      JsonNode app = REST.getJson("/v2/apps/ocfweb/web").path("app");
+      return app.path("tasksRunning").asInt() == 3 && app.path("tasksHealthy").asInt() == 3;
+    }, Duration.ofSeconds(60), () -> "3 healthy after the update: "
+        + REST.get("/v2/apps/ocfweb/web").body());
+    assertEquals(taskIds, taskIds(), "the same tasks");
+    assertEquals(before.stream().map(Seen::pid).collect(Collectors.toSet()),
+        processes().stream().map(Seen::pid).collect(Collectors.toSet()), "the same processes");
+    stepsPassed = 2;
+  }
+
+  @Test
+  @Order(4)
+  void scaledToOneAndRestartedWithANewTask() throws Exception {
+    assumeTrue(stepsPassed == 2, "the app did not start or did not survive the bundle update");
     HttpResponse<String> scaled = REST.send("PUT", "/v2/apps/ocfweb/web", "{\"instances\":1}");
     assertEquals(200, scaled.statusCode(), scaled.body());
     awaitTrue(() -> {
@@ -178,13 +215,13 @@ class MarathonEndToEndIT {
         .path("id").asText());
     assertEquals(3, REST.getJson("/v2/apps/ocfweb/web/versions").path("versions").size(),
         "a version per change: create, scale, restart");
-    stepsPassed = 2;
+    stepsPassed = 3;
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void deletedAndItsProcessesEnd() throws Exception {
-    assumeTrue(stepsPassed == 2, "the app was not scaled and restarted");
+    assumeTrue(stepsPassed == 3, "the app was not scaled and restarted");
     HttpResponse<String> deleted = REST.send("DELETE", "/v2/apps/ocfweb/web", null);
     assertEquals(200, deleted.statusCode(), deleted.body());
     assertFalse(RestClient.json(deleted).path("deploymentId").asText().isEmpty());
@@ -199,6 +236,13 @@ class MarathonEndToEndIT {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static Set<String> taskIds() {
+    Set<String> ids = new TreeSet<>();
+    REST.getJson("/v2/apps/ocfweb/web/tasks").path("tasks")
+        .forEach(task -> ids.add(task.path("id").asText()));
+    return ids;
+  }
 
   private static List<Seen> processes() {
     try {
