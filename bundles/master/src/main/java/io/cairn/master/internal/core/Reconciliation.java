@@ -49,9 +49,20 @@ final class Reconciliation {
     return answers;
   }
 
+  /**
+   * The latest state with the health of the latest status, as Mesos's master answers
+   * ({@code protobuf::getTaskHealth}): agents send a health update only when the health changes,
+   * so a scheduler that fails over learns its tasks' health from reconciliation alone.
+   */
   private static TaskStatus known(MasterCore core, TaskEntry task) {
-    return core.masterStatus(task, task.task.getState(), TaskStatus.Reason.REASON_RECONCILIATION,
-        "reconciliation: latest state known to the master");
+    TaskStatus status = core.masterStatus(task, task.task.getState(),
+        TaskStatus.Reason.REASON_RECONCILIATION, "reconciliation: latest state known to the master");
+    int statuses = task.task.getStatusesCount();
+    if (statuses > 0 && task.task.getStatuses(statuses - 1).hasHealthy()) {
+      return status.toBuilder().setHealthy(task.task.getStatuses(statuses - 1).getHealthy())
+          .build();
+    }
+    return status;
   }
 
   /**

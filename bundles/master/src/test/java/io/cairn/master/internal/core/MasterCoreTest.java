@@ -277,6 +277,37 @@ class MasterCoreTest {
     assertEquals(0, h.core.state().getGetFrameworks().getFrameworksCount());
   }
 
+  /** Mesos answers reconciliation with the latest health too: a failed-over scheduler needs it. */
+  @Test
+  void reconciliationCarriesTheLatestHealth() {
+    String agent = h.registerAgent(1, "h1");
+    String fw = h.subscribe("s1", frameworkInfo("fw"));
+    Offer offer = h.offers("s1").get(0);
+    h.call("s1", fw, accept(List.of(offer.getId().getValue()), task("t1", agent, 1, 64)));
+    TaskID t1 = TaskID.newBuilder().setValue("t1").build();
+    h.statusUpdate(1, agent, fw, "t1", TaskState.TASK_RUNNING, (byte) 1);
+    Call.Builder reconcile = Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(
+        Call.Reconcile.newBuilder().addTasks(Call.Reconcile.Task.newBuilder().setTaskId(t1)));
+    h.call("s1", fw, reconcile);
+    assertFalse(last(h.updates("s1")).hasHealthy(), "no health known yet");
+
+    h.statusUpdate(1, agent, fw, TaskStatus.newBuilder().setTaskId(t1)
+        .setState(TaskState.TASK_RUNNING).setHealthy(true)
+        .setReason(TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED).build(), (byte) 2);
+    h.call("s1", fw, reconcile);
+    TaskStatus answer = last(h.updates("s1"));
+    assertEquals(TaskStatus.Reason.REASON_RECONCILIATION, answer.getReason());
+    assertEquals(TaskState.TASK_RUNNING, answer.getState());
+    assertTrue(answer.hasHealthy() && answer.getHealthy(), answer.toString());
+
+    h.statusUpdate(1, agent, fw, TaskStatus.newBuilder().setTaskId(t1)
+        .setState(TaskState.TASK_RUNNING).setHealthy(false).build(), (byte) 3);
+    h.call("s1", fw, Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(
+        Call.Reconcile.newBuilder()));
+    answer = last(h.updates("s1"));
+    assertTrue(answer.hasHealthy() && !answer.getHealthy(), "implicit too: " + answer);
+  }
+
   @Test
   void heartbeatsEvery15Seconds() {
     h.subscribe("s1", frameworkInfo("fw"));

@@ -153,13 +153,19 @@ final class MasterHarness implements MasterOutbox {
 
   void statusUpdate(long connection, String agentId, String frameworkId, String taskId,
       TaskState state, byte uuidByte) {
+    statusUpdate(connection, agentId, frameworkId, TaskStatus.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state).build(), uuidByte);
+  }
+
+  /** A status update from the agent carrying {@code status} (health, reason ... as given). */
+  void statusUpdate(long connection, String agentId, String frameworkId, TaskStatus status,
+      byte uuidByte) {
     ByteString uuid = ByteString.copyFrom(new byte[] {uuidByte, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 1});
     core.onAgentMessage(connection, AgentMessage.newBuilder().setLeaderTerm(3).setStatusUpdate(
         StatusUpdate.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
             .setAgentId(AgentID.newBuilder().setValue(agentId))
-            .setStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId))
-                .setState(state))
+            .setStatus(status)
             .setTimestamp(1).setUuid(uuid)).build());
   }
 
