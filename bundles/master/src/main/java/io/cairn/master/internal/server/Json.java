@@ -108,6 +108,11 @@ final class Json {
   }
 
   private void string(String s) {
+    quote(out, s);
+  }
+
+  /** {@code s} as a JSON string: quoted, with quotes, backslashes and controls escaped. */
+  static void quote(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -118,7 +123,8 @@ final class Json {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
+          // U+2028/U+2029 are valid JSON but end a line in JavaScript.
+          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);
