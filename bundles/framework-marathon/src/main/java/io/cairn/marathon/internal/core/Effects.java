@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The core's outbox: what the driver must do after an input, in this order: persist the writes
  * (so a new leader resumes), then send the calls to the master (accepts, declines, kills,
- * revive, reconcile) and start the readiness probes, then publish the events. Drained with {@link MarathonCore#drain()}.
+ * revive, reconcile) and start the readiness and health probes, then publish the events. Drained with {@link MarathonCore#drain()}.
  */
 public final class Effects {
   /** ACCEPT one offer with LAUNCH of these tasks. */
@@ -27,6 +27,15 @@ public final class Effects {
    * {@code timeoutSeconds}, report with {@link MarathonCore#readiness}.
    */
   public record ReadinessProbe(String taskId, String name, String url, int timeoutSeconds) {}
+
+  /**
+   * A Marathon-level health check to run against a task: {@code protocol} HTTP or HTTPS (GET
+   * {@code url}: passes on 200-399; with {@code ignoreHttp1xx} a 1xx answer is no result) or TCP
+   * (connect to {@code host:port}); give up after {@code timeoutSeconds}; report with
+   * {@link MarathonCore#health}.
+   */
+  public record HealthProbe(String taskId, int checkIndex, String protocol, String host,
+      int port, String url, int timeoutSeconds, boolean ignoreHttp1xx) {}
 
   /** A task to reconcile (explicit). */
   public record ReconcileTask(String taskId, String agentId) {}
@@ -59,6 +68,7 @@ public final class Effects {
   final List<Kill> kills = new ArrayList<>();
   final List<ReconcileTask> reconcile = new ArrayList<>();
   final List<ReadinessProbe> probes = new ArrayList<>();
+  final List<HealthProbe> healthProbes = new ArrayList<>();
   boolean reconcileImplicit;
   boolean revive;
   final List<ObjectNode> events = new ArrayList<>();
@@ -87,6 +97,10 @@ public final class Effects {
     return probes;
   }
 
+  public List<HealthProbe> healthProbes() {
+    return healthProbes;
+  }
+
   public boolean reconcileImplicit() {
     return reconcileImplicit;
   }
@@ -102,6 +116,7 @@ public final class Effects {
   /** Whether nothing needs doing. */
   public boolean isEmpty() {
     return writes.isEmpty() && accepts.isEmpty() && declines.isEmpty() && kills.isEmpty()
-        && reconcile.isEmpty() && probes.isEmpty() && !reconcileImplicit && !revive && events.isEmpty();
+        && reconcile.isEmpty() && probes.isEmpty() && healthProbes.isEmpty()
+        && !reconcileImplicit && !revive && events.isEmpty();
   }
 }

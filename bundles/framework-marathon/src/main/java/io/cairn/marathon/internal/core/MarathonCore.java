@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  * Marathon's scheduler as a deterministic, single-threaded core: the apps (the current target),
  * their instances, the running deployments, launch backoff and offer statistics. Inputs are API
  * commands ({@link #deploy}, {@link #cancel}, {@link #killTasks}, ...), master events
- * ({@link #offers}, {@link #update}) and {@link #tick}; each takes the wall-clock time as an
- * argument. Outputs accumulate in {@link Effects}, drained by the driver after every input.
+ * ({@link #offers}, {@link #update}), {@link #tick} and the outcomes of the probes the driver ran
+ * for it ({@link #readiness}, {@link #health}); each takes the wall-clock time as an argument.
+ * Outputs accumulate in {@link Effects}, drained by the driver after every input.
  *
  * <p>How instances converge: every input ends with {@link #progress}, which walks the apps. An
  * app that a deployment locks but whose step has not come yet is left alone; a Restart action
@@ -73,6 +74,8 @@ public final class MarathonCore {
   private final Map<String, ReadinessResult> readinessResults = new HashMap<>();
   /** When each awaiting task was last probed. */
   private final Map<String, Long> lastProbeMillis = new HashMap<>();
+  /** When each task's Marathon-level health checks were last probed, by check index. */
+  private final Map<String, Map<Integer, Long>> lastHealthProbeMillis = new HashMap<>();
   /** Bumped on every change of apps, instances, deployments or last task failures. */
   private long stateVersion;
 
@@ -135,6 +138,7 @@ public final class MarathonCore {
     awaitingReadiness.remove(taskId);
     readinessResults.remove(taskId);
     lastProbeMillis.remove(taskId);
+    lastHealthProbeMillis.remove(taskId);
     if (removed != null) {
       stateVersion++;
       LinkedHashMap<String, Instance> ofApp = instancesByApp.get(removed.appId());
@@ -193,6 +197,7 @@ public final class MarathonCore {
     awaitingReadiness.clear();
     readinessResults.clear();
     lastProbeMillis.clear();
+    lastHealthProbeMillis.clear();
     instancesByApp.clear();
     deployments.clear();
     deploymentsChanged();
@@ -549,6 +554,7 @@ public final class MarathonCore {
       rekill();
     }
     probeReadiness(nowMillis);
+    probeHealth(nowMillis);
     progress(nowMillis);
   }
 
@@ -647,6 +653,150 @@ public final class MarathonCore {
     }
   }
 
+  // ---------------------------------------------------------------- health
+
+  /**
+   * The definition an instance was launched with (its health checks apply to it, as Marathon
+   * runs the checks of each app version that has instances), else the app's current one, or
+   * null for an orphan.
+   */
+  AppDefinition definition(Instance instance) {
+    AppDefinition launched = version(instance.appId(), instance.appVersion());
+    return launched != null ? launched : apps.get(instance.appId());
+  }
+
+  /** Running, and every health check of the version it was launched with passes. */
+  boolean healthy(Instance instance) {
+    AppDefinition app = definition(instance);
+    return app == null ? instance.running() : instance.healthyFor(app);
+  }
+
+  /**
+   * Health as a rolling restart sees it: a new instance must be healthy; an old one counts as
+   * healthy unless it runs no more or a check failed. Marathon-level results live in memory, so
+   * after a fail-over the old instances have none until their first probes: they must not be
+   * killed as unhealthy for that.
+   */
+  private boolean healthyForRestart(AppDefinition app, Instance instance) {
+    if (instance.configVersion().equals(app.versionInfo().lastConfigChangeAt())) {
+      return healthy(instance);
+    }
+    AppDefinition launched = definition(instance);
+    if (launched == null || launched.healthChecks().isEmpty()) {
+      return instance.running();
+    }
+    if (launched.mesosHealthCheck() != null && !Boolean.TRUE.equals(instance.healthy())) {
+      return instance.healthyFor(launched); // the agent's result is stored: as before
+    }
+    return instance.running() && !Boolean.FALSE.equals(instance.health(launched));
+  }
+
+  /**
+   * Starts the Marathon-level (HTTP, HTTPS, TCP) health checks that are due: for each running
+   * task not being killed, each such check of its version, every {@code intervalSeconds}.
+   */
+  private void probeHealth(long nowMillis) {
+    for (Map.Entry<String, LinkedHashMap<String, Instance>> ofApp : instancesByApp.entrySet()) {
+      for (Instance instance : ofApp.getValue().values()) {
+        if (!instance.running() || instance.killRequested()) {
+          continue;
+        }
+        AppDefinition app = definition(instance);
+        List<AppDefinition.HealthCheckDef> checks = app == null ? List.of() : app.healthChecks();
+        for (int i = 0; i < checks.size(); i++) {
+          AppDefinition.HealthCheckDef check = checks.get(i);
+          if (check.mesos()) {
+            continue; // the agent runs it
+          }
+          Map<Integer, Long> last = lastHealthProbeMillis.computeIfAbsent(instance.taskId(),
+              k -> new HashMap<>());
+          Long at = last.get(i);
+          if (at != null && nowMillis - at < check.intervalSeconds() * 1000L) {
+            continue;
+          }
+          last.put(i, nowMillis);
+          effects.healthProbes.add(healthProbe(instance, i, check));
+        }
+      }
+    }
+  }
+
+  private static Effects.HealthProbe healthProbe(Instance instance, int index,
+      AppDefinition.HealthCheckDef check) {
+    int port;
+    if (check.port() != null) {
+      port = check.port();
+    } else {
+      int portIndex = check.portIndex() == null ? 0 : check.portIndex();
+      port = portIndex < instance.hostPorts().size() ? instance.hostPorts().get(portIndex) : 0;
+    }
+    String path = check.path().startsWith("/") ? check.path() : "/" + check.path();
+    String url = check.protocol().equals("TCP") ? null
+        : check.protocol().toLowerCase(java.util.Locale.ROOT) + "://" + instance.hostname()
+            + ":" + port + path;
+    return new Effects.HealthProbe(instance.taskId(), index, check.protocol(),
+        instance.hostname(), port, url, check.timeoutSeconds(), check.ignoreHttp1xx());
+  }
+
+  /**
+   * A Marathon-level health probe's outcome ({@code passed} null: no result, e.g. an ignored
+   * 1xx answer; {@code cause} says why it failed). As Marathon's {@code HealthCheckActor}: a
+   * failure is ignored while the task has never passed this check and is within
+   * {@code gracePeriodSeconds} of its start; a counted failure emits
+   * {@code failed_health_check_event}; at {@code maxConsecutiveFailures} (when above 0)
+   * consecutive failures the task is killed ({@code unhealthy_instance_kill_event}) and the
+   * launch queue replaces it.
+   */
+  public void health(String taskId, int checkIndex, Boolean passed, String cause,
+      long nowMillis) {
+    Instance instance = instances.get(taskId);
+    if (instance == null || instance.killRequested() || passed == null) {
+      return; // terminated, being killed, or no result
+    }
+    AppDefinition app = definition(instance);
+    if (app == null || checkIndex < 0 || checkIndex >= app.healthChecks().size()
+        || app.healthChecks().get(checkIndex).mesos()) {
+      return; // the app changed since the probe started
+    }
+    AppDefinition.HealthCheckDef check = app.healthChecks().get(checkIndex);
+    HealthResult before = instance.healthResults().getOrDefault(checkIndex, HealthResult.NONE);
+    HealthResult after;
+    if (passed) {
+      after = before.passed(nowMillis);
+    } else {
+      boolean inGrace = before.firstSuccessMillis() == 0 && (instance.startedAtMillis() == 0
+          || nowMillis < instance.startedAtMillis() + check.gracePeriodSeconds() * 1000L);
+      if (inGrace) {
+        return;
+      }
+      after = before.failed(cause, nowMillis);
+      effects.events.add(Events.event("failed_health_check_event", nowMillis)
+          .put("appId", instance.appId()).put("instanceId", taskId)
+          .set("healthCheck", io.cairn.marathon.internal.model.AppJson.healthCheck(check)));
+    }
+    Boolean healthBefore = instance.health(app);
+    Instance updated = instance.withHealthResult(checkIndex, after);
+    putInstance(updated); // memory only: health is not stored (a new leader probes again)
+    if (before.alive() != after.alive()) {
+      effects.events.add(Events.event("health_status_changed_event", nowMillis)
+          .put("appId", instance.appId()).put("instanceId", taskId)
+          .put("version", instance.appVersion()).put("alive", after.alive()));
+    }
+    if (!passed && check.maxConsecutiveFailures() > 0
+        && after.consecutiveFailures() >= check.maxConsecutiveFailures()) {
+      effects.events.add(Events.event("unhealthy_instance_kill_event", nowMillis)
+          .put("appId", instance.appId()).put("taskId", taskId).put("instanceId", taskId)
+          .put("version", instance.appVersion())
+          .put("reason", check.protocol() + " health check failed "
+              + after.consecutiveFailures() + " times in a row: " + cause)
+          .put("host", instance.hostname()).put("slaveId", instance.agentId()));
+      kill(updated);
+      progress(nowMillis);
+    } else if (!java.util.Objects.equals(healthBefore, updated.health(app))) {
+      progress(nowMillis);
+    }
+  }
+
   // ---------------------------------------------------------------- convergence
 
   /** Advances deployments, kills what must go, and revives offers when demand appears. */
@@ -658,7 +808,8 @@ public final class MarathonCore {
         continue;
       }
       if (action != null && action.type() == DeploymentPlan.ActionType.RestartApplication) {
-        RollingRestart.killOld(app, live(app, nowMillis), this::ready).forEach(this::kill);
+        RollingRestart.killOld(app, live(app, nowMillis), this::ready,
+            instance -> healthyForRestart(app, instance)).forEach(this::kill);
       } else {
         scaleDown(app, nowMillis);
       }
@@ -806,13 +957,12 @@ public final class MarathonCore {
 
   /** Exactly {@code instances} instances, all running and healthy, no kill pending. */
   private boolean allHealthy(AppDefinition app, long nowMillis, boolean currentConfigOnly) {
-    boolean checks = !app.healthChecks().isEmpty();
     List<Instance> all = instancesOf(app.id());
     if (all.size() != app.instances()) {
       return false;
     }
     for (Instance instance : all) {
-      if (instance.killRequested() || !instance.healthyFor(checks) || !ready(instance)) {
+      if (instance.killRequested() || !healthy(instance) || !ready(instance)) {
         return false;
       }
       if (currentConfigOnly && !instance.configVersion().equals(

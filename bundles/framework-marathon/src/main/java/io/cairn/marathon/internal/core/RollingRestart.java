@@ -28,20 +28,21 @@ final class RollingRestart {
 
   /**
    * The old instances to kill now: unhealthy ones, then healthy ones above minHealthy. A new
-   * instance counts once healthy and {@code ready} (its readiness checks passed).
+   * instance counts once {@code healthy} (running, and every check of the version it was
+   * launched with passes) and {@code ready} (its readiness checks passed).
    */
   static List<Instance> killOld(AppDefinition app, List<Instance> live,
-      java.util.function.Predicate<Instance> ready) {
-    boolean checks = !app.healthChecks().isEmpty();
+      java.util.function.Predicate<Instance> ready,
+      java.util.function.Predicate<Instance> healthy) {
     String current = app.versionInfo().lastConfigChangeAt();
     List<Instance> oldHealthy = new ArrayList<>();
     List<Instance> kills = new ArrayList<>();
     int newHealthy = 0;
     for (Instance instance : live) {
-      boolean healthy = instance.healthyFor(checks);
+      boolean up = healthy.test(instance);
       if (instance.configVersion().equals(current)) {
-        newHealthy += healthy && ready.test(instance) ? 1 : 0;
-      } else if (healthy) {
+        newHealthy += up && ready.test(instance) ? 1 : 0;
+      } else if (up) {
         oldHealthy.add(instance);
       } else {
         kills.add(instance);

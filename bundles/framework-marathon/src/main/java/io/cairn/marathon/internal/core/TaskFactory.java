@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * Builds the Mesos {@link TaskInfo} for an instance, as Marathon's {@code TaskBuilder} does: a
  * shell {@code CommandInfo} for {@code cmd} (or argv for {@code args}), fetch URIs, the
  * environment (PORT0.., PORT_NAME, MARATHON_APP_*), a {@code ContainerInfo} of type DOCKER (or
- * MESOS with a Docker image), labels, and the app's health check as a Mesos {@link HealthCheck}
- * on the assigned host port so the agent runs it. Pure.
+ * MESOS with a Docker image), labels, and the app's Mesos health check (MESOS_* or COMMAND) as
+ * a Mesos {@link HealthCheck} on the assigned host port so the agent runs it. Pure.
  */
 final class TaskFactory {
   private TaskFactory() {}
@@ -44,8 +44,9 @@ final class TaskFactory {
     if (container != null) {
       task.setContainer(container);
     }
-    if (!app.healthChecks().isEmpty()) {
-      task.setHealthCheck(healthCheck(app, app.healthChecks().get(0), hostPorts));
+    HealthCheckDef mesosCheck = app.mesosHealthCheck();
+    if (mesosCheck != null) { // HTTP/HTTPS/TCP checks are probed by the leader, not the agent
+      task.setHealthCheck(healthCheck(app, mesosCheck, hostPorts));
     }
     if (!app.labels().isEmpty()) {
       Labels.Builder labels = Labels.newBuilder();

@@ -14,10 +14,16 @@ import io.cairn.proto.mesos.v1.Protos.Offer;
 import io.cairn.proto.mesos.v1.Protos.TaskID;
 import io.cairn.proto.mesos.v1.Protos.TaskStatus;
 import io.cairn.proto.mesos.v1.scheduler.Protos.Call;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +95,11 @@ public final class MarathonDriver implements AutoCloseable {
   /** Readiness probes (HTTP GETs against tasks). */
   private final HttpClient probes = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * Marathon-level HTTPS health checks: as Marathon's, they do not verify the task's certificate
+   * (nor its host name); created on first use.
+   */
+  private volatile HttpClient insecureProbes;
   /** Writes handed to the store thread and not yet written, at most. */
   static final int PENDING_WRITES_MAX = 50_000;
 
@@ -519,6 +534,162 @@ public final class MarathonDriver implements AutoCloseable {
       d.reconcile(List.of());
     }
     effects.probes().forEach(this::probe);
+    effects.healthProbes().forEach(this::healthProbe);
+  }
+
+  /**
+   * Runs one Marathon-level health check against a task (HTTP/HTTPS GET: passes on 200-399, a
+   * 1xx with {@code ignoreHttp1xx} is no result; TCP: passes when a connection opens) and reports
+   * it to the core of the same term on the loop.
+   */
+  private void healthProbe(Effects.HealthProbe probe) {
+    long probeTerm = term;
+    Duration timeout = Duration.ofSeconds(Math.max(1, probe.timeoutSeconds()));
+    if (probe.protocol().equals("TCP")) {
+      tcpProbe(probe, probeTerm, timeout);
+      return;
+    }
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(probe.url())).timeout(timeout).GET().build();
+    } catch (IllegalArgumentException e) {
+      reportHealth(probeTerm, probe, false, "bad health check URL " + probe.url() + ": "
+          + e.getMessage());
+      return;
+    }
+    HttpClient client = probe.protocol().equals("HTTPS") ? insecureProbes() : probes;
+    client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            reportHealth(probeTerm, probe, false, "GET " + probe.url() + " failed: "
+                + error.getMessage());
+            return;
+          }
+          int status = response.statusCode();
+          if (status >= 100 && status < 200 && probe.ignoreHttp1xx()) {
+            return; // discarded, as Marathon does: the health stays as it is
+          }
+          boolean passed = status >= 200 && status < 400;
+          reportHealth(probeTerm, probe, passed, passed ? null : "GET " + probe.url()
+              + " answered HTTP " + status);
+        });
+  }
+
+  private void tcpProbe(Effects.HealthProbe probe, long probeTerm, Duration timeout) {
+    AsynchronousSocketChannel channel;
+    try {
+      channel = AsynchronousSocketChannel.open();
+    } catch (IOException e) {
+      reportHealth(probeTerm, probe, false, "could not open a socket: " + e.getMessage());
+      return;
+    }
+    AtomicBoolean reported = new AtomicBoolean();
+    String target = probe.host() + ":" + probe.port();
+    java.util.concurrent.ScheduledFuture<?> timer;
+    try {
+      timer = loop.schedule(() -> {
+        if (reported.compareAndSet(false, true)) {
+          closeQuietly(channel);
+          reportHealth(probeTerm, probe, false, "TCP connection to " + target
+              + " timed out after " + timeout.toSeconds() + " s");
+        }
+      }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      closeQuietly(channel);
+      return; // closing
+    }
+    try {
+      channel.connect(new InetSocketAddress(probe.host(), probe.port()), null,
+          new CompletionHandler<Void, Void>() {
+            @Override
+            public void completed(Void result, Void attachment) {
+              finish(true, null);
+            }
+
+            @Override
+            public void failed(Throwable error, Void attachment) {
+              finish(false, "TCP connection to " + target + " failed: " + error);
+            }
+
+            private void finish(boolean passed, String cause) {
+              timer.cancel(false);
+              closeQuietly(channel);
+              if (reported.compareAndSet(false, true)) {
+                reportHealth(probeTerm, probe, passed, cause);
+              }
+            }
+          });
+    } catch (RuntimeException e) { // unresolved host, bad port
+      timer.cancel(false);
+      closeQuietly(channel);
+      if (reported.compareAndSet(false, true)) {
+        reportHealth(probeTerm, probe, false, "TCP connection to " + target + " failed: " + e);
+      }
+    }
+  }
+
+  private static void closeQuietly(AsynchronousSocketChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("closing a health check socket failed; nothing else to do", e);
+    }
+  }
+
+  private HttpClient insecureProbes() {
+    HttpClient client = insecureProbes;
+    if (client == null) {
+      try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustAnyCertificate()}, null);
+        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .sslContext(context).build();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("no TLS context for HTTPS health checks", e);
+      }
+      insecureProbes = client;
+    }
+    return client;
+  }
+
+  /**
+   * Accepts every server certificate. Being an {@link X509ExtendedTrustManager}, JSSE leaves the
+   * host name check to it, so none is made either: Marathon's HTTPS health checks verify
+   * neither. Used only for health probes of the tasks this Marathon launched.
+   */
+  private static final class TrustAnyCertificate extends X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+
+  private void reportHealth(long probeTerm, Effects.HealthProbe probe, boolean passed,
+      String cause) {
+    execute(() -> {
+      if (core != null && term == probeTerm) {
+        core.health(probe.taskId(), probe.checkIndex(), passed, cause, clock.wallMillis());
+        flush();
+      }
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.marathon.internal.core.DeploymentPlan;
+import io.cairn.marathon.internal.core.HealthResult;
 import io.cairn.marathon.internal.core.Instance;
 import io.cairn.marathon.internal.core.LaunchStats;
 import io.cairn.marathon.internal.core.MarathonCore;
@@ -54,7 +55,6 @@ final class ApiJson {
   static ObjectNode appInfo(AppDefinition app, List<Instance> instances,
       List<String> deploymentIds, ObjectNode lastTaskFailure, Set<String> embed) {
     ObjectNode o = AppJson.write(app);
-    boolean checks = !app.healthChecks().isEmpty();
     int staged = 0;
     int running = 0;
     int healthy = 0;
@@ -65,9 +65,10 @@ final class ApiJson {
       }
       if (instance.running()) {
         running++;
-        if (checks && Boolean.TRUE.equals(instance.healthy())) {
+        Boolean health = instance.health(app); // all checks: the agent's and the leader's
+        if (Boolean.TRUE.equals(health)) {
           healthy++;
-        } else if (checks && Boolean.FALSE.equals(instance.healthy())) {
+        } else if (Boolean.FALSE.equals(health)) {
           unhealthy++;
         }
       }
@@ -111,11 +112,34 @@ final class ApiJson {
         .put("protocol", "IPv4");
     t.putArray("localVolumes");
     ArrayNode health = t.putArray("healthCheckResults");
-    if (app != null && !app.healthChecks().isEmpty() && instance.healthy() != null) {
-      health.addObject().put("alive", instance.healthy()).put("consecutiveFailures",
-          instance.healthy() ? 0 : 1).put("instanceId", instance.taskId());
+    List<AppDefinition.HealthCheckDef> checks = app == null ? List.of() : app.healthChecks();
+    for (int i = 0; i < checks.size(); i++) {
+      if (checks.get(i).mesos()) { // the agent's result, from the last status update
+        if (instance.healthy() != null) {
+          health.addObject().put("alive", instance.healthy()).put("consecutiveFailures",
+              instance.healthy() ? 0 : 1).put("instanceId", instance.taskId());
+        }
+        continue;
+      }
+      HealthResult r = instance.healthResults().get(i); // probed by the leader
+      if (r != null) {
+        ObjectNode result = health.addObject().put("alive", r.alive())
+            .put("consecutiveFailures", r.consecutiveFailures());
+        time(result, "firstSuccess", r.firstSuccessMillis());
+        time(result, "lastFailure", r.lastFailureMillis());
+        time(result, "lastSuccess", r.lastSuccessMillis());
+        result.put("lastFailureCause", r.lastFailureCause()).put("instanceId", instance.taskId());
+      }
     }
     return t;
+  }
+
+  private static void time(ObjectNode o, String field, long millis) {
+    if (millis == 0) {
+      o.putNull(field);
+    } else {
+      o.put(field, Iso8601.format(millis));
+    }
   }
 
   /** One deployment as {@code GET /v2/deployments} lists it, with readiness results. */

@@ -125,7 +125,25 @@ public record AppDefinition(
   /** {@code healthChecks[]}. */
   public record HealthCheckDef(String protocol, String path, Integer portIndex, Integer port,
       String command, int gracePeriodSeconds, int intervalSeconds, int timeoutSeconds,
-      int maxConsecutiveFailures, int delaySeconds, boolean ignoreHttp1xx, String ipProtocol) {}
+      int maxConsecutiveFailures, int delaySeconds, boolean ignoreHttp1xx, String ipProtocol) {
+    /**
+     * Whether the agent runs it (a Mesos health check: MESOS_HTTP, MESOS_HTTPS, MESOS_TCP,
+     * COMMAND); otherwise (HTTP, HTTPS, TCP) the Marathon leader probes the task itself.
+     */
+    public boolean mesos() {
+      return protocol.startsWith("MESOS_") || protocol.equals("COMMAND");
+    }
+  }
+
+  /** The app's Mesos health check (at most one, validated), or null. */
+  public HealthCheckDef mesosHealthCheck() {
+    for (HealthCheckDef check : healthChecks) {
+      if (check.mesos()) {
+        return check;
+      }
+    }
+    return null;
+  }
 
   /**
    * {@code readinessChecks[]}: the first gates deployments (a task launched by a deployment counts

@@ -168,27 +168,33 @@ public final class AppJson {
   private static ArrayNode healthChecks(AppDefinition app) {
     ArrayNode checks = F.arrayNode();
     for (HealthCheckDef h : app.healthChecks()) {
-      ObjectNode n = checks.addObject().put("protocol", h.protocol())
-          .put("gracePeriodSeconds", h.gracePeriodSeconds())
-          .put("intervalSeconds", h.intervalSeconds())
-          .put("timeoutSeconds", h.timeoutSeconds())
-          .put("maxConsecutiveFailures", h.maxConsecutiveFailures())
-          .put("delaySeconds", h.delaySeconds());
-      if (h.protocol().equals("COMMAND")) {
-        n.putObject("command").put("value", h.command());
-        continue;
-      }
-      if (h.port() != null) {
-        n.put("port", h.port());
-      } else {
-        n.put("portIndex", h.portIndex() == null ? 0 : h.portIndex());
-      }
-      if (h.protocol().contains("HTTP")) {
-        n.put("path", h.path()).put("ignoreHttp1xx", h.ignoreHttp1xx());
-      }
-      n.put("ipProtocol", h.ipProtocol());
+      checks.add(healthCheck(h));
     }
     return checks;
+  }
+
+  /** One health check as the app JSON shows it (also the events' {@code healthCheck}). */
+  public static ObjectNode healthCheck(HealthCheckDef h) {
+    ObjectNode n = F.objectNode().put("protocol", h.protocol())
+        .put("gracePeriodSeconds", h.gracePeriodSeconds())
+        .put("intervalSeconds", h.intervalSeconds())
+        .put("timeoutSeconds", h.timeoutSeconds())
+        .put("maxConsecutiveFailures", h.maxConsecutiveFailures())
+        .put("delaySeconds", h.delaySeconds());
+    if (h.protocol().equals("COMMAND")) {
+      n.putObject("command").put("value", h.command());
+      return n;
+    }
+    if (h.port() != null) {
+      n.put("port", h.port());
+    } else {
+      n.put("portIndex", h.portIndex() == null ? 0 : h.portIndex());
+    }
+    if (h.protocol().contains("HTTP")) {
+      n.put("path", h.path()).put("ignoreHttp1xx", h.ignoreHttp1xx());
+    }
+    n.put("ipProtocol", h.ipProtocol());
+    return n;
   }
 
   private static ArrayNode readiness(AppDefinition app) {

@@ -439,10 +439,15 @@ public final class AppParser {
     }
   }
 
+  /** Marathon's message when an app has more than one check that the agent would run. */
+  static final String AT_MOST_ONE_MESOS_CHECK =
+      "AppDefinition can contain at most one Mesos health check";
+
   private static void validateHealthChecks(AppDefinition app, String p, JsonReader in) {
-    if (app.healthChecks().size() > 1) {
-      in.rule(p + "/healthChecks", "AppDefinition can contain at most one health check: Cairn"
-          + " runs health checks on the agent, as Mesos health checks");
+    // HTTP/HTTPS/TCP checks run on the Marathon leader, any number of them; a Mesos task carries
+    // at most one health check, so at most one MESOS_* or COMMAND check (AppValidation).
+    if (app.healthChecks().stream().filter(HealthCheckDef::mesos).count() > 1) {
+      in.rule(p.isEmpty() ? "/" : p, AT_MOST_ONE_MESOS_CHECK);
     }
     for (int i = 0; i < app.healthChecks().size(); i++) {
       HealthCheckDef check = app.healthChecks().get(i);

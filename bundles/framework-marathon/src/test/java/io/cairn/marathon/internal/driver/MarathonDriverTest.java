@@ -88,6 +88,8 @@ class MarathonDriverTest {
     final List<String> launched = new CopyOnWriteArrayList<>();
     final List<String> violations = new CopyOnWriteArrayList<>();
     final List<String> declined = new CopyOnWriteArrayList<>();
+    final List<String> killed = new CopyOnWriteArrayList<>();
+    volatile boolean killsExpected;
 
     @Override
     public Optional<FrameworkID> frameworkId() {
@@ -131,7 +133,11 @@ class MarathonDriverTest {
 
     @Override
     public CompletionStage<Void> kill(TaskID taskId, AgentID agentId) {
-      violations.add("unexpected KILL of " + taskId.getValue());
+      if (killsExpected) {
+        killed.add(taskId.getValue());
+      } else {
+        violations.add("unexpected KILL of " + taskId.getValue());
+      }
       return CompletableFuture.completedFuture(null);
     }
 
@@ -329,6 +335,146 @@ class MarathonDriverTest {
       assertEquals(List.of(), master.violations);
     } finally {
       http.stop(0);
+    }
+  }
+
+  @Test
+  void theLeaderProbesHttpAndTcpHealthChecksAndKillsATaskThatKeepsFailing() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(
+        true);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/health", exchange -> {
+      calls.incrementAndGet();
+      exchange.sendResponseHeaders(up.get() ? 200 : 500, -1);
+      exchange.close();
+    });
+    http.start();
+    try {
+      int port = http.getAddress().getPort();
+      ZkStateStore store = new ZkStateStore(curator, "/marathon");
+      driver = new MarathonDriver(Clock.system(), MarathonCore.Settings.defaults(), () -> store,
+          1);
+      CheckingMaster master = new CheckingMaster();
+      driver.leadership(Leadership.leader("127.0.0.1:1"));
+      driver.subscribed(master);
+      await(driver::isSubscribed, "the subscription");
+      AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/hc','cmd':'x',"
+          + "'cpus':0.1,'mem':16,'healthChecks':[{'protocol':'HTTP','path':'/health',"
+          + "'gracePeriodSeconds':0,'intervalSeconds':1,'timeoutSeconds':1,"
+          + "'maxConsecutiveFailures':2},{'protocol':'TCP','gracePeriodSeconds':0,"
+          + "'intervalSeconds':1,'timeoutSeconds':1}]}").replace('\'', '"')), "/");
+      driver.call(core -> core.deploy(new MarathonCore.Change(Map.of(app.id(), app), Set.of(),
+          false), System.currentTimeMillis())).get(20, TimeUnit.SECONDS);
+      driver.offers(master, List.of(Offer.newBuilder().setId(OfferID.newBuilder().setValue("o"))
+          .setFrameworkId(FrameworkID.newBuilder().setValue("fw-test"))
+          .setAgentId(AgentID.newBuilder().setValue("agent-0")).setHostname("127.0.0.1")
+          .addResources(scalar("cpus", 1)).addResources(scalar("mem", 256))
+          .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
+              .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder()
+                  .setBegin(port).setEnd(port)))).build()));
+      await(() -> master.launched.size() == 1, "the launch");
+      String taskId = master.launched.get(0);
+      driver.update(master, TaskStatus.newBuilder().setTaskId(TaskID.newBuilder()
+          .setValue(taskId)).setAgentId(AgentID.newBuilder().setValue("agent-0"))
+          .setState(TaskState.TASK_RUNNING).build());
+      java.util.function.Supplier<io.cairn.marathon.internal.core.Instance> instance = () -> {
+        try {
+          return driver.call(core -> core.instancesOf("/hc").stream()
+              .filter(i -> i.taskId().equals(taskId)).findFirst().orElseThrow())
+              .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      };
+      await(() -> Boolean.TRUE.equals(instance.get().health(app)),
+          "both checks (HTTP 200, TCP connect) to pass");
+      assertTrue(driver.call(core -> core.deployments().isEmpty()).get(5, TimeUnit.SECONDS),
+          "healthy: the deployment is done");
+      assertTrue(calls.get() >= 1);
+
+      master.killsExpected = true;
+      up.set(false);
+      await(() -> Boolean.FALSE.equals(instance.get().health(app)), "HTTP 500 to flip health");
+      io.cairn.marathon.internal.core.HealthResult failing = instance.get().healthResults()
+          .get(0);
+      assertTrue(failing.lastFailureCause().contains("HTTP 500"), failing.toString());
+      assertTrue(instance.get().healthResults().get(1).alive(), "the TCP check still passes");
+      await(() -> master.killed.contains(taskId), "the kill after 2 consecutive failures");
+      assertEquals(List.of(), master.violations);
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void httpsHealthChecksTrustAnyCertificateAsMarathonsDo() throws Exception {
+    // A self-signed certificate for another host name: neither the issuer nor the name is checked.
+    File keystore = new File(dir, "task.p12");
+    Process keytool = new ProcessBuilder(System.getProperty("java.home") + "/bin/keytool",
+        "-genkeypair", "-alias", "task", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=not-this-host", "-storetype", "PKCS12", "-keystore",
+        keystore.getAbsolutePath(), "-storepass", "changeit", "-keypass", "changeit")
+        .redirectErrorStream(true).start();
+    String keytoolOutput = new String(keytool.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, keytoolOutput);
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = new java.io.FileInputStream(keystore)) {
+      keys.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory managers = javax.net.ssl.KeyManagerFactory.getInstance(
+        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    managers.init(keys, "changeit".toCharArray());
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(managers.getKeyManagers(), null, null);
+    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+        new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    https.createContext("/", exchange -> {
+      calls.incrementAndGet();
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    https.start();
+    try {
+      int port = https.getAddress().getPort();
+      ZkStateStore store = new ZkStateStore(curator, "/marathon");
+      driver = new MarathonDriver(Clock.system(), MarathonCore.Settings.defaults(), () -> store,
+          1);
+      CheckingMaster master = new CheckingMaster();
+      driver.leadership(Leadership.leader("127.0.0.1:1"));
+      driver.subscribed(master);
+      await(driver::isSubscribed, "the subscription");
+      AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/tls','cmd':'x',"
+          + "'cpus':0.1,'mem':16,'healthChecks':[{'protocol':'HTTPS','gracePeriodSeconds':0,"
+          + "'intervalSeconds':1,'timeoutSeconds':1}]}").replace('\'', '"')), "/");
+      driver.call(core -> core.deploy(new MarathonCore.Change(Map.of(app.id(), app), Set.of(),
+          false), System.currentTimeMillis())).get(20, TimeUnit.SECONDS);
+      driver.offers(master, List.of(Offer.newBuilder().setId(OfferID.newBuilder().setValue("o"))
+          .setFrameworkId(FrameworkID.newBuilder().setValue("fw-test"))
+          .setAgentId(AgentID.newBuilder().setValue("agent-0")).setHostname("127.0.0.1")
+          .addResources(scalar("cpus", 1)).addResources(scalar("mem", 256))
+          .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
+              .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder()
+                  .setBegin(port).setEnd(port)))).build()));
+      await(() -> master.launched.size() == 1, "the launch");
+      driver.update(master, TaskStatus.newBuilder().setTaskId(TaskID.newBuilder()
+          .setValue(master.launched.get(0))).setAgentId(AgentID.newBuilder().setValue("agent-0"))
+          .setState(TaskState.TASK_RUNNING).build());
+      await(() -> {
+        try {
+          return driver.call(core -> core.deployments().isEmpty()).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, "the HTTPS check to pass and the deployment to finish");
+      assertTrue(calls.get() >= 1, "probed over TLS");
+      assertEquals(List.of(), master.violations);
+    } finally {
+      https.stop(0);
     }
   }
 }

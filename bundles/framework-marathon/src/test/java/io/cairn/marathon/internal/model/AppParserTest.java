@@ -112,6 +112,14 @@ class AppParserTest {
             "{'id':'/a','cmd':'x','portDefinitions':[],'healthChecks':[{'protocol':'HTTP'}]}",
             "Object is not valid", "/healthChecks(0)", "Health check port indices must address an"
                 + " element of the ports array or container port mappings."),
+        Arguments.of("two Mesos health checks",
+            "{'id':'/a','cmd':'x','healthChecks':[{'protocol':'MESOS_HTTP'},"
+                + "{'protocol':'COMMAND','command':{'value':'true'}}]}",
+            "Object is not valid", "/", AppParser.AT_MOST_ONE_MESOS_CHECK),
+        Arguments.of("two MESOS_TCP health checks",
+            "{'id':'/a','cmd':'x','healthChecks':[{'protocol':'MESOS_TCP'},"
+                + "{'protocol':'HTTP'},{'protocol':'MESOS_TCP'}]}",
+            "Object is not valid", "/", "AppDefinition can contain at most one Mesos health check"),
         Arguments.of("port mappings with host networking",
             "{'id':'/a','container':{'type':'DOCKER','docker':{'image':'i'},"
                 + "'portMappings':[{'containerPort':80}]}}",
@@ -141,6 +149,22 @@ class AppParserTest {
     Violation violation = e.details().stream().filter(v -> v.path().equals(path)).findFirst()
         .orElseThrow(() -> new AssertionError("no violation at " + path + ": " + e.details()));
     assertTrue(violation.errors().contains(error), violation.errors().toString());
+  }
+
+  @Test
+  void anyNumberOfMarathonChecksAndOneMesosCheckAreAccepted() throws Exception {
+    AppDefinition app = AppParser.parse(json("{'id':'/a','cmd':'x','portDefinitions':[{'port':0},"
+        + "{'port':0}],'healthChecks':[{'protocol':'HTTP','path':'/health'},{'protocol':'TCP',"
+        + "'portIndex':1},{'protocol':'HTTPS'},{'protocol':'MESOS_HTTP','path':'/m'},"
+        + "{'protocol':'HTTP','port':8081}]}"), "/");
+    assertEquals(5, app.healthChecks().size());
+    assertEquals(List.of(false, false, false, true, false),
+        app.healthChecks().stream().map(AppDefinition.HealthCheckDef::mesos).toList());
+    assertEquals("/m", app.mesosHealthCheck().path());
+    assertEquals(app, AppJson.read(AppJson.write(app)), "every check survives the store");
+    AppDefinition command = AppParser.parse(json("{'id':'/a','cmd':'x','healthChecks':["
+        + "{'protocol':'COMMAND','command':{'value':'true'}},{'protocol':'HTTP'}]}"), "/");
+    assertEquals("COMMAND", command.mesosHealthCheck().protocol());
   }
 
   @Test
