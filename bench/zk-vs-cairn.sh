@@ -4,8 +4,12 @@
 # the bench module's dependencies), measures, stops them; then starts a 3-node Cairn
 # (./cairn start --nodes 3), measures, stops it; then prints Cairn / ZooKeeper for each workload.
 #
-#   bench/zk-vs-cairn.sh [--seconds N] [--clients 1,64] [--ops set,get,create] [--keep DIR]
+#   bench/zk-vs-cairn.sh [--seconds N] [--prewarm N] [--clients 1,64] [--ops set,get,create]
+#                        [--keep DIR]
 #   (CAIRN_NO_BUILD=1: measure the bench jar and distribution already built, build nothing)
+#   --prewarm N: before measuring, each system serves N seconds of unmeasured load (every op at
+#   64 clients, N/3 s each) so both are measured with their JIT warm, not their start-up
+#   (default 30; 0 measures from cold, as before).
 #
 # Both systems sync their logs to disk before acknowledging a write (ZooKeeper's forceSync=yes
 # default; Cairn's storage engine always does). Every process started here is stopped by pid on
@@ -14,16 +18,18 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SECONDS_PER_RUN=5
+PREWARM=30
 CLIENTS=1,64
 OPS=set,get,create
 WORK=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
+    --prewarm) PREWARM=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
     --ops) OPS=$2; shift 2 ;;
     --keep) WORK=$2; shift 2 ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
   esac
 done
 WORK=${WORK:-$(mktemp -d /tmp/cairn-zkbench.XXXXXX)}
@@ -33,6 +39,16 @@ RESULTS="$WORK/results.txt"
 
 JAVA=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}/bin/java
 [ -x "$JAVA" ] || JAVA=$(command -v java)
+
+# Unmeasured load before the measured runs (same for both systems): LABEL CONNECT PIDS.
+prewarm() {
+  [ "$PREWARM" -gt 0 ] || return 0
+  local each=$(( (PREWARM + 2) / 3 ))
+  echo "prewarm $1: ${each} s each of set, get, create at 64 clients (not measured)"
+  "$JAVA" -cp "$CP" io.cairn.bench.ZkLoad run --label "$1-prewarm" --connect "$2" --pids "$3" \
+    --clients 64 --ops set,get,create --seconds "$each" --warmup-seconds 0 \
+    --out "$WORK/prewarm.txt" >/dev/null
+}
 
 # Offsets keep both clusters clear of a developer's node on the default ports.
 ZK_PORTS=(22181 22182 22183)
@@ -95,6 +111,8 @@ until four_letter "${ZK_PORTS[0]}" srvr | grep -q 'Mode: \(leader\|follower\)' \
   [ $SECONDS -lt $deadline ] || { echo "ZooKeeper did not form a quorum in 60 s; logs in $WORK/zk" >&2; exit 1; }
   sleep 0.5
 done
+prewarm zookeeper "127.0.0.1:${ZK_PORTS[0]},127.0.0.1:${ZK_PORTS[1]},127.0.0.1:${ZK_PORTS[2]}" \
+  "$(IFS=,; echo "${ZK_PIDS[*]}")"
 "$JAVA" -cp "$CP" io.cairn.bench.ZkLoad run --label zookeeper \
   --connect "127.0.0.1:${ZK_PORTS[0]},127.0.0.1:${ZK_PORTS[1]},127.0.0.1:${ZK_PORTS[2]}" \
   --pids "$(IFS=,; echo "${ZK_PIDS[*]}")" --clients "$CLIENTS" --ops "$OPS" \
@@ -111,6 +129,7 @@ for i in 1 2 3; do
   pids+="${pids:+,}$(cat "$WORK/cairn/node-$i/cairn.pid")"
   connect+="${connect:+,}127.0.0.1:$((2181 + 10 * (i - 1) + CAIRN_OFFSET))"
 done
+prewarm cairn "$connect" "$pids"
 "$JAVA" -cp "$CP" io.cairn.bench.ZkLoad run --label cairn --connect "$connect" --pids "$pids" \
   --clients "$CLIENTS" --ops "$OPS" --seconds "$SECONDS_PER_RUN" --out "$RESULTS"
 CAIRN_NO_BUILD=1 CAIRN_PORT_OFFSET=$CAIRN_OFFSET "$ROOT/cairn" stop --data "$WORK/cairn"
