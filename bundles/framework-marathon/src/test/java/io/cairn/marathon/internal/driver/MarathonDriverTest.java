@@ -222,13 +222,7 @@ class MarathonDriverTest {
           .setAgentId(AgentID.newBuilder().setValue("agent-0"))
           .setState(TaskState.TASK_RUNNING).build());
     }
-    await(() -> {
-      try {
-        return driver.call(core -> core.deployments().isEmpty()).get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }, "the deployment to finish");
+    await(this::noDeployments, "the deployment to finish");
 
     // Reads answer from memory; the deletion of the finished plan is stored soon after.
     await(() -> {
@@ -294,38 +288,13 @@ class MarathonDriverTest {
     http.start();
     try {
       int port = http.getAddress().getPort();
-      ZkStateStore store = new ZkStateStore(curator, "/marathon");
-      driver = new MarathonDriver(Clock.system(), MarathonCore.Settings.defaults(), () -> store,
-          1);
-      CheckingMaster master = new CheckingMaster();
-      driver.leadership(Leadership.leader("127.0.0.1:1"));
-      driver.subscribed(master);
-      await(driver::isSubscribed, "the subscription");
       AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/ready','cmd':"
           + "'x','cpus':0.1,'mem':16,'portDefinitions':[{'port':0,'name':'http-api'}],"
           + "'readinessChecks':[{'path':'/ready','portName':'http-api','intervalSeconds':1,"
           + "'timeoutSeconds':2,'preserveLastResponse':true}]}").replace('\'', '"')), "/");
-      driver.call(core -> core.deploy(new MarathonCore.Change(Map.of(app.id(), app), Set.of(),
-          false), System.currentTimeMillis())).get(20, TimeUnit.SECONDS);
-      driver.offers(master, List.of(Offer.newBuilder().setId(OfferID.newBuilder().setValue("o"))
-          .setFrameworkId(FrameworkID.newBuilder().setValue("fw-test"))
-          .setAgentId(AgentID.newBuilder().setValue("agent-0")).setHostname("127.0.0.1")
-          .addResources(scalar("cpus", 1)).addResources(scalar("mem", 256))
-          .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
-              .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder()
-                  .setBegin(port).setEnd(port)))).build()));
-      await(() -> master.launched.size() == 1, "the launch");
-      driver.update(master, TaskStatus.newBuilder().setTaskId(TaskID.newBuilder()
-          .setValue(master.launched.get(0))).setAgentId(AgentID.newBuilder().setValue("agent-0"))
-          .setState(TaskState.TASK_RUNNING).build());
+      CheckingMaster master = runOneTask(app, port);
       await(() -> calls.get() >= 1, "the first readiness probe");
-      await(() -> {
-        try {
-          return driver.call(core -> core.deployments().isEmpty()).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      }, "the deployment to finish once the task is ready");
+      await(this::noDeployments, "the deployment to finish once the task is ready");
       assertTrue(calls.get() >= 2, "503 first, then 200: " + calls.get() + " probes");
       io.cairn.marathon.internal.core.ReadinessResult result = driver.call(
           core -> core.readinessResults("/ready").get(0)).get(5, TimeUnit.SECONDS);
@@ -353,32 +322,13 @@ class MarathonDriverTest {
     http.start();
     try {
       int port = http.getAddress().getPort();
-      ZkStateStore store = new ZkStateStore(curator, "/marathon");
-      driver = new MarathonDriver(Clock.system(), MarathonCore.Settings.defaults(), () -> store,
-          1);
-      CheckingMaster master = new CheckingMaster();
-      driver.leadership(Leadership.leader("127.0.0.1:1"));
-      driver.subscribed(master);
-      await(driver::isSubscribed, "the subscription");
       AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/hc','cmd':'x',"
           + "'cpus':0.1,'mem':16,'healthChecks':[{'protocol':'HTTP','path':'/health',"
           + "'gracePeriodSeconds':0,'intervalSeconds':1,'timeoutSeconds':1,"
           + "'maxConsecutiveFailures':2},{'protocol':'TCP','gracePeriodSeconds':0,"
           + "'intervalSeconds':1,'timeoutSeconds':1}]}").replace('\'', '"')), "/");
-      driver.call(core -> core.deploy(new MarathonCore.Change(Map.of(app.id(), app), Set.of(),
-          false), System.currentTimeMillis())).get(20, TimeUnit.SECONDS);
-      driver.offers(master, List.of(Offer.newBuilder().setId(OfferID.newBuilder().setValue("o"))
-          .setFrameworkId(FrameworkID.newBuilder().setValue("fw-test"))
-          .setAgentId(AgentID.newBuilder().setValue("agent-0")).setHostname("127.0.0.1")
-          .addResources(scalar("cpus", 1)).addResources(scalar("mem", 256))
-          .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
-              .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder()
-                  .setBegin(port).setEnd(port)))).build()));
-      await(() -> master.launched.size() == 1, "the launch");
+      CheckingMaster master = runOneTask(app, port);
       String taskId = master.launched.get(0);
-      driver.update(master, TaskStatus.newBuilder().setTaskId(TaskID.newBuilder()
-          .setValue(taskId)).setAgentId(AgentID.newBuilder().setValue("agent-0"))
-          .setState(TaskState.TASK_RUNNING).build());
       java.util.function.Supplier<io.cairn.marathon.internal.core.Instance> instance = () -> {
         try {
           return driver.call(core -> core.instancesOf("/hc").stream()
@@ -441,40 +391,50 @@ class MarathonDriverTest {
     https.start();
     try {
       int port = https.getAddress().getPort();
-      ZkStateStore store = new ZkStateStore(curator, "/marathon");
-      driver = new MarathonDriver(Clock.system(), MarathonCore.Settings.defaults(), () -> store,
-          1);
-      CheckingMaster master = new CheckingMaster();
-      driver.leadership(Leadership.leader("127.0.0.1:1"));
-      driver.subscribed(master);
-      await(driver::isSubscribed, "the subscription");
       AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/tls','cmd':'x',"
           + "'cpus':0.1,'mem':16,'healthChecks':[{'protocol':'HTTPS','gracePeriodSeconds':0,"
           + "'intervalSeconds':1,'timeoutSeconds':1}]}").replace('\'', '"')), "/");
-      driver.call(core -> core.deploy(new MarathonCore.Change(Map.of(app.id(), app), Set.of(),
-          false), System.currentTimeMillis())).get(20, TimeUnit.SECONDS);
-      driver.offers(master, List.of(Offer.newBuilder().setId(OfferID.newBuilder().setValue("o"))
-          .setFrameworkId(FrameworkID.newBuilder().setValue("fw-test"))
-          .setAgentId(AgentID.newBuilder().setValue("agent-0")).setHostname("127.0.0.1")
-          .addResources(scalar("cpus", 1)).addResources(scalar("mem", 256))
-          .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
-              .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder()
-                  .setBegin(port).setEnd(port)))).build()));
-      await(() -> master.launched.size() == 1, "the launch");
-      driver.update(master, TaskStatus.newBuilder().setTaskId(TaskID.newBuilder()
-          .setValue(master.launched.get(0))).setAgentId(AgentID.newBuilder().setValue("agent-0"))
-          .setState(TaskState.TASK_RUNNING).build());
-      await(() -> {
-        try {
-          return driver.call(core -> core.deployments().isEmpty()).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      }, "the HTTPS check to pass and the deployment to finish");
+      CheckingMaster master = runOneTask(app, port);
+      await(this::noDeployments, "the HTTPS check to pass and the deployment to finish");
       assertTrue(calls.get() >= 1, "probed over TLS");
       assertEquals(List.of(), master.violations);
     } finally {
       https.stop(0);
+    }
+  }
+
+  /**
+   * A leading driver over a fresh store and a {@link CheckingMaster}, {@code app} deployed, one
+   * offer whose only port is {@code port}, its one task launched and reported RUNNING.
+   */
+  private CheckingMaster runOneTask(AppDefinition app, int port) throws Exception {
+    ZkStateStore store = new ZkStateStore(curator, "/marathon");
+    driver = new MarathonDriver(Clock.system(), MarathonCore.Settings.defaults(), () -> store, 1);
+    CheckingMaster master = new CheckingMaster();
+    driver.leadership(Leadership.leader("127.0.0.1:1"));
+    driver.subscribed(master);
+    await(driver::isSubscribed, "the subscription");
+    driver.call(core -> core.deploy(new MarathonCore.Change(Map.of(app.id(), app), Set.of(),
+        false), System.currentTimeMillis())).get(20, TimeUnit.SECONDS);
+    driver.offers(master, List.of(Offer.newBuilder().setId(OfferID.newBuilder().setValue("o"))
+        .setFrameworkId(FrameworkID.newBuilder().setValue("fw-test"))
+        .setAgentId(AgentID.newBuilder().setValue("agent-0")).setHostname("127.0.0.1")
+        .addResources(scalar("cpus", 1)).addResources(scalar("mem", 256))
+        .addResources(Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
+            .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder()
+                .setBegin(port).setEnd(port)))).build()));
+    await(() -> master.launched.size() == 1, "the launch");
+    driver.update(master, TaskStatus.newBuilder().setTaskId(TaskID.newBuilder()
+        .setValue(master.launched.get(0))).setAgentId(AgentID.newBuilder().setValue("agent-0"))
+        .setState(TaskState.TASK_RUNNING).build());
+    return master;
+  }
+
+  private boolean noDeployments() {
+    try {
+      return driver.call(core -> core.deployments().isEmpty()).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 }
