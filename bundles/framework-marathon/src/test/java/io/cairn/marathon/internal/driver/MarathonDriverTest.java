@@ -28,6 +28,7 @@ import io.cairn.proto.mesos.v1.Protos.Value;
 import io.cairn.proto.mesos.v1.scheduler.Protos.Call;
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -179,13 +180,7 @@ class MarathonDriverTest {
 
   static void await(java.util.function.BooleanSupplier condition, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
+    io.cairn.marathon.internal.Await.await(condition, Duration.ofSeconds(20), what);
   }
 
   @Test

@@ -144,13 +144,7 @@ class RestApiTest {
   }
 
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+    io.cairn.marathon.internal.Await.await(condition, Duration.ofSeconds(10), what);
   }
 
   @Test
