@@ -5,7 +5,6 @@ import io.cairn.env.RandomSource;
 import io.cairn.marathon.internal.model.AppDefinition;
 import io.cairn.marathon.internal.model.Iso8601;
 import io.cairn.marathon.internal.model.PathIds;
-import io.cairn.proto.mesos.v1.Protos.Attribute;
 import io.cairn.proto.mesos.v1.Protos.Offer;
 import io.cairn.proto.mesos.v1.Protos.TaskInfo;
 import io.cairn.proto.mesos.v1.Protos.TaskStatus;
@@ -33,6 +32,11 @@ import java.util.stream.Collectors;
  * replaces old-config instances by new ones within the upgrade strategy's bounds; otherwise the
  * app is scaled to {@code instances} (killing by {@code killSelection}). The missing instances are
  * the launch queue: matched against the next offers unless the app's backoff delays them.
+ *
+ * <p>Parts with one job each, used only from here: {@link RollingRestart} (which old instances
+ * go, how many new ones start), {@link ReadinessChecks} (tasks awaiting readiness, their probes
+ * and results), {@link HealthChecks} (leader-probed health checks: due probes, grace period,
+ * results, kill after {@code maxConsecutiveFailures}), {@link OfferMatcher} and {@link Placement}.
  *
  * <p>Threading: not thread-safe; the driver calls it from one thread. Invariant: every instance
  * in the tracker has a task id that encodes its app id.
@@ -68,14 +72,10 @@ public final class MarathonCore {
   private long lastVersionMillis;
   private long lastReconcileMillis;
   private int lastDemand;
-  /** Tasks launched by a deployment of an app with a readiness check, not yet ready. */
-  private final Set<String> awaitingReadiness = new java.util.LinkedHashSet<>();
-  /** The last readiness result per task (of tasks still tracked). */
-  private final Map<String, ReadinessResult> readinessResults = new HashMap<>();
-  /** When each awaiting task was last probed. */
-  private final Map<String, Long> lastProbeMillis = new HashMap<>();
-  /** When each task's Marathon-level health checks were last probed, by check index. */
-  private final Map<String, Map<Integer, Long>> lastHealthProbeMillis = new HashMap<>();
+  /** Which tasks await readiness, their probes and results. */
+  private final ReadinessChecks readinessChecks = new ReadinessChecks();
+  /** When the leader-probed health checks last ran (their results live on the instances). */
+  private final HealthChecks healthChecks = new HealthChecks();
   /** Bumped on every change of apps, instances, deployments or last task failures. */
   private long stateVersion;
 
@@ -135,10 +135,8 @@ public final class MarathonCore {
 
   private void removeInstance(String taskId) {
     Instance removed = instances.remove(taskId);
-    awaitingReadiness.remove(taskId);
-    readinessResults.remove(taskId);
-    lastProbeMillis.remove(taskId);
-    lastHealthProbeMillis.remove(taskId);
+    readinessChecks.forget(taskId);
+    healthChecks.forget(taskId);
     if (removed != null) {
       stateVersion++;
       LinkedHashMap<String, Instance> ofApp = instancesByApp.get(removed.appId());
@@ -194,10 +192,8 @@ public final class MarathonCore {
     apps.clear();
     versions.clear();
     instances.clear();
-    awaitingReadiness.clear();
-    readinessResults.clear();
-    lastProbeMillis.clear();
-    lastHealthProbeMillis.clear();
+    readinessChecks.clear();
+    healthChecks.clear();
     instancesByApp.clear();
     deployments.clear();
     deploymentsChanged();
@@ -403,7 +399,7 @@ public final class MarathonCore {
 
   private void offer(Offer offer, Map<String, Integer> demand, long nowMillis) {
     OfferPool pool = new OfferPool(offer);
-    Placement candidate = placement(offer);
+    Placement candidate = Placement.of(offer);
     List<TaskInfo> launched = new ArrayList<>();
     boolean anyDemand = !demand.isEmpty();
     for (java.util.Iterator<Map.Entry<String, Integer>> it = demand.entrySet().iterator();
@@ -450,8 +446,8 @@ public final class MarathonCore {
         offer.getHostname(), candidate.attributes(), result.hostPorts(), "TASK_STAGING", null,
         nowMillis, 0, false, 0);
     putInstance(instance);
-    if (!app.readinessChecks().isEmpty() && currentAction(app.id()) != null) {
-      awaitingReadiness.add(taskId); // counts for its deployment once its check passes
+    if (currentAction(app.id()) != null) {
+      readinessChecks.launchedByDeployment(app, taskId); // counts once its check passes
     }
     effects.writes.add(new Effects.PutInstance(instance));
     return task;
@@ -553,8 +549,10 @@ public final class MarathonCore {
       effects.reconcileImplicit = true;
       rekill();
     }
-    probeReadiness(nowMillis);
-    probeHealth(nowMillis);
+    effects.probes.addAll(readinessChecks.due(instances, apps, nowMillis));
+    for (LinkedHashMap<String, Instance> ofApp : instancesByApp.values()) {
+      effects.healthProbes.addAll(healthChecks.due(ofApp.values(), this::definition, nowMillis));
+    }
     progress(nowMillis);
   }
 
@@ -566,14 +564,14 @@ public final class MarathonCore {
    * (Results live in memory: after a fail-over the instances a new leader loads count as ready.)
    */
   boolean ready(Instance instance) {
-    return !awaitingReadiness.contains(instance.taskId());
+    return readinessChecks.ready(instance.taskId());
   }
 
   /** The readiness results of an app's tasks, in launch order. */
   public List<ReadinessResult> readinessResults(String appId) {
     List<ReadinessResult> results = new ArrayList<>();
     for (Instance instance : appInstances(appId)) {
-      ReadinessResult result = readinessResults.get(instance.taskId());
+      ReadinessResult result = readinessChecks.result(instance.taskId());
       if (result != null) {
         results.add(result);
       }
@@ -581,73 +579,16 @@ public final class MarathonCore {
     return results;
   }
 
-  /** Probes every running task that awaits readiness and was not probed for an interval. */
-  private void probeReadiness(long nowMillis) {
-    for (String taskId : List.copyOf(awaitingReadiness)) {
-      Instance instance = instances.get(taskId);
-      AppDefinition app = instance == null ? null : apps.get(instance.appId());
-      if (app == null || app.readinessChecks().isEmpty()) {
-        awaitingReadiness.remove(taskId); // the app changed: nothing left to wait for
-        continue;
-      }
-      if (!instance.running()) {
-        continue; // checks start once the task runs
-      }
-      AppDefinition.ReadinessCheck check = app.readinessChecks().get(0);
-      Long last = lastProbeMillis.get(taskId);
-      if (last != null && nowMillis - last < check.intervalSeconds() * 1000L) {
-        continue;
-      }
-      lastProbeMillis.put(taskId, nowMillis);
-      int port = readinessPort(app, check, instance);
-      if (port <= 0) {
-        readinessResults.put(taskId, new ReadinessResult(check.name(), taskId, false, 0, null,
-            "no port named '" + check.portName() + "' among the app's port definitions",
-            nowMillis));
-        continue;
-      }
-      String path = check.path().startsWith("/") ? check.path() : "/" + check.path();
-      effects.probes.add(new Effects.ReadinessProbe(taskId, check.name(),
-          check.protocol().toLowerCase(java.util.Locale.ROOT) + "://" + instance.hostname() + ":"
-              + port + path, check.timeoutSeconds()));
-    }
-  }
-
-  /** The host port of the port definition named by the check, or 0. */
-  private static int readinessPort(AppDefinition app, AppDefinition.ReadinessCheck check,
-      Instance instance) {
-    List<AppDefinition.PortDefinition> definitions = app.portDefinitions();
-    for (int i = 0; i < definitions.size() && i < instance.hostPorts().size(); i++) {
-      if (check.portName().equals(definitions.get(i).name())) {
-        return instance.hostPorts().get(i);
-      }
-    }
-    return 0;
-  }
-
   /**
    * A readiness probe's outcome: the HTTP status (0 when there was no response; {@code body}
    * then says why). Ready when the status is one of {@code httpStatusCodesForReady}; a ready task
-   * is no longer probed and now counts for its deployment.
+   * is no longer probed and now counts for its deployment (see {@link ReadinessChecks}).
    */
   public void readiness(String taskId, int status, String contentType, String body,
       long nowMillis) {
     Instance instance = instances.get(taskId);
-    if (instance == null || !awaitingReadiness.contains(taskId)) {
-      return; // terminated, or ready already: a late answer
-    }
-    AppDefinition app = apps.get(instance.appId());
-    if (app == null || app.readinessChecks().isEmpty()) {
-      return;
-    }
-    AppDefinition.ReadinessCheck check = app.readinessChecks().get(0);
-    boolean ready = check.httpStatusCodesForReady().contains(status);
-    boolean keep = check.preserveLastResponse() || status == 0;
-    readinessResults.put(taskId, new ReadinessResult(check.name(), taskId, ready, status,
-        keep ? contentType : null, keep ? body : null, nowMillis));
-    if (ready) {
-      awaitingReadiness.remove(taskId);
-      lastProbeMillis.remove(taskId);
+    if (instance != null && readinessChecks.record(instance, apps.get(instance.appId()), status,
+        contentType, body, nowMillis)) {
       stateVersion++;
       progress(nowMillis);
     }
@@ -667,132 +608,33 @@ public final class MarathonCore {
 
   /** Running, and every health check of the version it was launched with passes. */
   boolean healthy(Instance instance) {
-    AppDefinition app = definition(instance);
-    return app == null ? instance.running() : instance.healthyFor(app);
-  }
-
-  /**
-   * Health as a rolling restart sees it: a new instance must be healthy; an old one counts as
-   * healthy unless it runs no more or a check failed. Marathon-level results live in memory, so
-   * after a fail-over the old instances have none until their first probes: they must not be
-   * killed as unhealthy for that.
-   */
-  private boolean healthyForRestart(AppDefinition app, Instance instance) {
-    if (instance.configVersion().equals(app.versionInfo().lastConfigChangeAt())) {
-      return healthy(instance);
-    }
-    AppDefinition launched = definition(instance);
-    if (launched == null || launched.healthChecks().isEmpty()) {
-      return instance.running();
-    }
-    if (launched.mesosHealthCheck() != null && !Boolean.TRUE.equals(instance.healthy())) {
-      return instance.healthyFor(launched); // the agent's result is stored: as before
-    }
-    return instance.running() && !Boolean.FALSE.equals(instance.health(launched));
-  }
-
-  /**
-   * Starts the Marathon-level (HTTP, HTTPS, TCP) health checks that are due: for each running
-   * task not being killed, each such check of its version, every {@code intervalSeconds}.
-   */
-  private void probeHealth(long nowMillis) {
-    for (Map.Entry<String, LinkedHashMap<String, Instance>> ofApp : instancesByApp.entrySet()) {
-      for (Instance instance : ofApp.getValue().values()) {
-        if (!instance.running() || instance.killRequested()) {
-          continue;
-        }
-        AppDefinition app = definition(instance);
-        List<AppDefinition.HealthCheckDef> checks = app == null ? List.of() : app.healthChecks();
-        for (int i = 0; i < checks.size(); i++) {
-          AppDefinition.HealthCheckDef check = checks.get(i);
-          if (check.mesos()) {
-            continue; // the agent runs it
-          }
-          Map<Integer, Long> last = lastHealthProbeMillis.computeIfAbsent(instance.taskId(),
-              k -> new HashMap<>());
-          Long at = last.get(i);
-          if (at != null && nowMillis - at < check.intervalSeconds() * 1000L) {
-            continue;
-          }
-          last.put(i, nowMillis);
-          effects.healthProbes.add(healthProbe(instance, i, check));
-        }
-      }
-    }
-  }
-
-  private static Effects.HealthProbe healthProbe(Instance instance, int index,
-      AppDefinition.HealthCheckDef check) {
-    int port;
-    if (check.port() != null) {
-      port = check.port();
-    } else {
-      int portIndex = check.portIndex() == null ? 0 : check.portIndex();
-      port = portIndex < instance.hostPorts().size() ? instance.hostPorts().get(portIndex) : 0;
-    }
-    String path = check.path().startsWith("/") ? check.path() : "/" + check.path();
-    String url = check.protocol().equals("TCP") ? null
-        : check.protocol().toLowerCase(java.util.Locale.ROOT) + "://" + instance.hostname()
-            + ":" + port + path;
-    return new Effects.HealthProbe(instance.taskId(), index, check.protocol(),
-        instance.hostname(), port, url, check.timeoutSeconds(), check.ignoreHttp1xx());
+    return HealthChecks.healthy(instance, definition(instance));
   }
 
   /**
    * A Marathon-level health probe's outcome ({@code passed} null: no result, e.g. an ignored
-   * 1xx answer; {@code cause} says why it failed). As Marathon's {@code HealthCheckActor}: a
-   * failure is ignored while the task has never passed this check and is within
-   * {@code gracePeriodSeconds} of its start; a counted failure emits
-   * {@code failed_health_check_event}; at {@code maxConsecutiveFailures} (when above 0)
-   * consecutive failures the task is killed ({@code unhealthy_instance_kill_event}) and the
-   * launch queue replaces it.
+   * 1xx answer; {@code cause} says why it failed), applied as {@link HealthChecks#outcome}
+   * decides: the new result is kept in memory only; after {@code maxConsecutiveFailures} the task
+   * is killed and the launch queue replaces it. Late answers for tasks gone or being killed are
+   * ignored.
    */
   public void health(String taskId, int checkIndex, Boolean passed, String cause,
       long nowMillis) {
     Instance instance = instances.get(taskId);
-    if (instance == null || instance.killRequested() || passed == null) {
-      return; // terminated, being killed, or no result
+    if (instance == null || instance.killRequested()) {
+      return; // terminated or being killed
     }
-    AppDefinition app = definition(instance);
-    if (app == null || checkIndex < 0 || checkIndex >= app.healthChecks().size()
-        || app.healthChecks().get(checkIndex).mesos()) {
-      return; // the app changed since the probe started
+    HealthChecks.Outcome outcome = HealthChecks.outcome(instance, definition(instance),
+        checkIndex, passed, cause, nowMillis);
+    if (outcome == null) {
+      return;
     }
-    AppDefinition.HealthCheckDef check = app.healthChecks().get(checkIndex);
-    HealthResult before = instance.healthResults().getOrDefault(checkIndex, HealthResult.NONE);
-    HealthResult after;
-    if (passed) {
-      after = before.passed(nowMillis);
-    } else {
-      boolean inGrace = before.firstSuccessMillis() == 0 && (instance.startedAtMillis() == 0
-          || nowMillis < instance.startedAtMillis() + check.gracePeriodSeconds() * 1000L);
-      if (inGrace) {
-        return;
-      }
-      after = before.failed(cause, nowMillis);
-      effects.events.add(Events.event("failed_health_check_event", nowMillis)
-          .put("appId", instance.appId()).put("instanceId", taskId)
-          .set("healthCheck", io.cairn.marathon.internal.model.AppJson.healthCheck(check)));
+    putInstance(outcome.instance()); // memory only: health is not stored (a new leader probes)
+    effects.events.addAll(outcome.events());
+    if (outcome.kill()) {
+      kill(outcome.instance());
     }
-    Boolean healthBefore = instance.health(app);
-    Instance updated = instance.withHealthResult(checkIndex, after);
-    putInstance(updated); // memory only: health is not stored (a new leader probes again)
-    if (before.alive() != after.alive()) {
-      effects.events.add(Events.event("health_status_changed_event", nowMillis)
-          .put("appId", instance.appId()).put("instanceId", taskId)
-          .put("version", instance.appVersion()).put("alive", after.alive()));
-    }
-    if (!passed && check.maxConsecutiveFailures() > 0
-        && after.consecutiveFailures() >= check.maxConsecutiveFailures()) {
-      effects.events.add(Events.event("unhealthy_instance_kill_event", nowMillis)
-          .put("appId", instance.appId()).put("taskId", taskId).put("instanceId", taskId)
-          .put("version", instance.appVersion())
-          .put("reason", check.protocol() + " health check failed "
-              + after.consecutiveFailures() + " times in a row: " + cause)
-          .put("host", instance.hostname()).put("slaveId", instance.agentId()));
-      kill(updated);
-      progress(nowMillis);
-    } else if (!java.util.Objects.equals(healthBefore, updated.health(app))) {
+    if (outcome.kill() || outcome.healthChanged()) {
       progress(nowMillis);
     }
   }
@@ -808,8 +650,8 @@ public final class MarathonCore {
         continue;
       }
       if (action != null && action.type() == DeploymentPlan.ActionType.RestartApplication) {
-        RollingRestart.killOld(app, live(app, nowMillis), this::ready,
-            instance -> healthyForRestart(app, instance)).forEach(this::kill);
+        RollingRestart.killOld(app, live(app, nowMillis), this::ready, instance -> HealthChecks
+            .healthyForRestart(instance, app, definition(instance))).forEach(this::kill);
       } else {
         scaleDown(app, nowMillis);
       }
@@ -1062,32 +904,6 @@ public final class MarathonCore {
       }
     }
     return placed;
-  }
-
-  /** The offer's agent as constraints see it. */
-  static Placement placement(Offer offer) {
-    Map<String, String> attributes = new HashMap<>();
-    for (Attribute attribute : offer.getAttributesList()) {
-      attributes.put(attribute.getName(), format(attribute));
-    }
-    if (offer.hasDomain() && offer.getDomain().hasFaultDomain()) {
-      attributes.put("@region", offer.getDomain().getFaultDomain().getRegion().getName());
-      attributes.put("@zone", offer.getDomain().getFaultDomain().getZone().getName());
-    }
-    return new Placement(offer.getHostname(), attributes);
-  }
-
-  private static String format(Attribute attribute) {
-    return switch (attribute.getType()) {
-      case SCALAR -> new java.math.BigDecimal(attribute.getScalar().getValue())
-          .setScale(3, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
-      case RANGES -> attribute.getRanges().getRangeList().stream()
-          .map(r -> r.getBegin() + "-" + r.getEnd()).collect(Collectors.joining(",", "[", "]"));
-      case SET -> attribute.getSet().getItemList().stream()
-          .collect(Collectors.joining(",", "{", "}"));
-      case TEXT -> attribute.getText().getValue();
-      default -> "";
-    };
   }
 
   static ObjectNode currentStepJson(DeploymentPlan plan) {
