@@ -16,6 +16,7 @@ import io.cairn.env.Role;
 import io.cairn.env.storage.LogStorage;
 import io.cairn.env.storage.LogStorageFactory;
 import io.cairn.env.storage.SnapshotStore;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +96,8 @@ public final class RaftComponent {
   private SnapshotStore snapshots;
   private NettyTransport transport;
   private RaftDriver driver;
+  /** The transport's event loop, for listeners that want to share it ({@code cairn.loop=raft}). */
+  private ServiceRegistration<EventLoopGroup> loopRegistration;
   private ServiceRegistration<ReplicatedLog> logRegistration;
   private ServiceRegistration<Endpoint> endpointRegistration;
 
@@ -137,6 +140,12 @@ public final class RaftComponent {
     }
     Hashtable<String, Object> props = new Hashtable<>();
     props.put("node.id", node.nodeId());
+    // Before the log: the coordination listener, activated by the log's arrival, finds the loop
+    // already there and runs its connections on it (no thread hand-off per request).
+    Hashtable<String, Object> loopProps = new Hashtable<>(props);
+    loopProps.put("cairn.loop", "raft");
+    loopRegistration = context.registerService(EventLoopGroup.class, transport.eventLoop(),
+        loopProps);
     logRegistration = context.registerService(ReplicatedLog.class, driver, props);
     InetSocketAddress bound = transport.localAddress();
     endpointRegistration = context.registerService(Endpoint.class,
@@ -190,6 +199,9 @@ public final class RaftComponent {
     }
     if (logRegistration != null) {
       logRegistration.unregister();
+    }
+    if (loopRegistration != null) {
+      loopRegistration.unregister();
     }
     synchronized (this) {
       if (driver != null) {

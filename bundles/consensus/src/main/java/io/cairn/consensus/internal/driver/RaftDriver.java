@@ -46,15 +46,12 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@link RaftCore} on one event loop (a single-thread scheduled executor) and provides
+ * Runs one {@link RaftCore} on one event loop ({@link DriverLoop}: the Netty transport's own) and provides
  * the {@link ReplicatedLog} service. It feeds the core ticks and decoded messages, executes each
  * {@link Ready} in the documented order (send leader appends at once; write to {@link LogStorage};
  * once that write and every earlier one is durable, send the acknowledgements and report {@code
@@ -136,8 +133,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private final Transport transport;
   /** Touched on the loop only. */
   private final Map<String, StateMachine> machines = new HashMap<>();
-  /** A ScheduledThreadPoolExecutor, so {@link #requestDrain} can see whether work is queued. */
-  private final ScheduledThreadPoolExecutor loop;
+  private final DriverLoop loop;
   private final Map<Long, PendingProposal> proposals = new HashMap<>();
   private final Map<Long, CompletableFuture<Long>> reads = new HashMap<>();
   private final TreeMap<Long, List<CompletableFuture<Long>>> readsWaitingForApply = new TreeMap<>();
@@ -158,8 +154,14 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private long appliedTerm;
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private final MembershipChange membershipChange = new MembershipChange();
-  /** A {@link #drain} is queued on the loop behind the tasks already there. */
+  /** A {@link #drain} is queued for the end of the loop's current iteration. */
   private boolean drainQueued;
+  private final Runnable drainTask = () -> {
+    drainQueued = false;
+    drain();
+  };
+  /** {@link #close} was called: callers get "closed", not "failed". */
+  private volatile boolean closing;
   private long writesSubmitted;
   private long writesDone;
   private long nextReadId;
@@ -182,14 +184,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
             this::send, this::failFromAnyThread);
     this.machines.putAll(setup.machines());
     this.submittedCommit = setup.storage().hardState().commitIndex();
-    this.loop =
-        new ScheduledThreadPoolExecutor(
-            1,
-            runnable -> {
-              Thread thread = new Thread(runnable, "cairn-raft-" + core.nodeId());
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.loop = DriverLoop.forTransport(setup.transport(), core.nodeId());
     updateStatus();
   }
 
@@ -228,14 +223,13 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
         driver.appliedTerm = recovered.meta().lastTerm();
         driver.updateStatus();
       } catch (RuntimeException e) {
-        driver.loop.shutdownNow();
+        driver.loop.close(() -> { }, Duration.ofSeconds(5));
         throw e;
       }
     }
     setup.transport().setReceiver(driver::onMessage);
-    long tickMs = setup.tick().toMillis();
     driver.startedNanos = System.nanoTime();
-    driver.loop.scheduleAtFixedRate(driver::onTick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    driver.loop.tickEvery(setup.tick(), driver::onTick);
     LOG.info("raft group started node={} snapshotIndex={} lastIndex={}", setup.config().nodeId(),
         driver.snapshotIndex(), setup.storage().lastIndex());
     return driver;
@@ -411,34 +405,26 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     return replayed;
   }
 
-  /** Stops ticking, fails what is pending, and waits (bounded) for the loop to finish. */
+  /**
+   * Stops ticking, fails what is pending, and waits (bounded) for that to finish on the loop. Later
+   * calls fail at once; frames still arriving on a shared transport loop are dropped.
+   */
   @Override
   public void close() {
-    try {
-      loop.execute(() -> {
-        failAll(new ConsensusUnavailableException("raft group closed", null));
-        if (snapshots != null) {
-          snapshots.close();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      LOG.debug("raft group already stopped node={}", core.nodeId());
-    }
-    loop.shutdown();
-    try {
-      if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("raft loop did not stop within 5 s node={}; interrupting", core.nodeId());
-        loop.shutdownNow();
+    closing = true;
+    loop.close(() -> {
+      failed = true;
+      failAll(new ConsensusUnavailableException("raft group closed", null));
+      if (snapshots != null) {
+        snapshots.close();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      loop.shutdownNow();
-    }
+    }, Duration.ofSeconds(5));
   }
 
   private void submit(CompletableFuture<?> future, Runnable work) {
-    if (failed) {
-      future.completeExceptionally(new ConsensusUnavailableException("raft group failed", null));
+    if (failed || closing) {
+      future.completeExceptionally(new ConsensusUnavailableException(
+          "raft group " + (closing ? "closed" : "failed") + " on node " + core.nodeId(), null));
       return;
     }
     try {
@@ -446,8 +432,8 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
         // The group may have failed after the check above, with this task already queued (a
         // storage error handled first): then the work would register a caller nobody completes.
         if (failed) {
-          future.completeExceptionally(
-              new ConsensusUnavailableException("raft group failed on node " + core.nodeId(), null));
+          future.completeExceptionally(new ConsensusUnavailableException(
+              "raft group " + (closing ? "closed" : "failed") + " on node " + core.nodeId(), null));
           return;
         }
         work.run();
@@ -764,7 +750,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     core.clock((System.nanoTime() - startedNanos) / tickNanos);
   }
 
-  /** Called on the transport's thread: decode there, step on the loop. */
+  /** Called on the transport's thread, which is the loop for a Netty transport: decode, step. */
   private void onMessage(int from, byte[] payload) {
     Frame frame;
     try {
@@ -778,51 +764,50 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
           core.nodeId(), from, frame.from(), frame.to());
       return;
     }
+    if (loop.inLoop()) {
+      step(frame);
+      return;
+    }
     try {
-      loop.execute(() -> {
-        if (!failed) {
-          try {
-            if (frame.rpc() != null) {
-              core.step(frame.rpc());
-            } else if (frame.forward() != null) {
-              onForward(frame.forward());
-            } else {
-              onTransfer(frame.transfer());
-            }
-            requestDrain();
-          } catch (StorageException e) {
-            fail(e);
-          }
-        }
-      });
+      loop.execute(() -> step(frame));
     } catch (RejectedExecutionException e) {
       LOG.debug("raft group stopped; dropped message node={} from={}", core.nodeId(), from);
     }
   }
 
+  private void step(Frame frame) {
+    if (failed) {
+      return;
+    }
+    try {
+      if (frame.rpc() != null) {
+        core.step(frame.rpc());
+      } else if (frame.forward() != null) {
+        onForward(frame.forward());
+      } else {
+        onTransfer(frame.transfer());
+      }
+      requestDrain();
+    } catch (StorageException e) {
+      fail(e);
+    }
+  }
+
   /**
-   * Drains the core once everything already queued on the loop has been stepped, rather than after
-   * each task: the proposals, messages and completions that arrived together then leave as one
-   * append per follower, one storage write and one batch of acknowledgements. Under load a send,
-   * a write and an acknowledgement per message cost each node more than the work itself, and the
-   * slowest follower fell seconds behind. With nothing else queued it drains at once (no extra
-   * hop for a lone request).
+   * Drains the core at the end of the loop's current iteration, once every frame read and every
+   * task queued in it has been stepped, rather than after each: the proposals, messages and
+   * completions that arrived together then leave as one append per follower, one storage write
+   * and one batch of acknowledgements. Under load a send, a write and an acknowledgement per
+   * message cost each node more than the work itself, and the slowest follower fell seconds
+   * behind. It stays on the loop's thread, so a lone request pays no extra hop.
    */
   private void requestDrain() {
     if (drainQueued || failed) {
       return;
     }
-    Runnable next = loop.getQueue().peek();
-    if (next == null || ((Delayed) next).getDelay(TimeUnit.NANOSECONDS) > 0) {
-      drain();
-      return;
-    }
     drainQueued = true;
     try {
-      loop.execute(() -> {
-        drainQueued = false;
-        drain();
-      });
+      loop.afterIteration(drainTask);
     } catch (RejectedExecutionException e) {
       drainQueued = false;
       LOG.debug("raft group stopped; not draining node={}", core.nodeId());
@@ -913,6 +898,9 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   /** A write is durable (LogStorage completes in submission order): release what waited. */
   private void onWritten(long seq, Throwable error) {
+    if (failed) {
+      return;
+    }
     if (error != null) {
       fail(error);
       return;
@@ -1059,7 +1047,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     failed = true;
     LOG.error("raft group failed node={}; stopping", core.nodeId(), cause);
     failAll(new ConsensusUnavailableException("raft group failed on node " + core.nodeId(), cause));
-    loop.shutdown();
+    loop.stopTicking();
   }
 
   private void failAll(RuntimeException error) {

@@ -9,9 +9,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,6 +51,8 @@ final class PeerLink {
   private final Queue<ByteBuf> queued = new ConcurrentLinkedQueue<>();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean flushQueued = new AtomicBoolean();
+  /** On the loop: a flush is due at the end of its current iteration. */
+  private boolean flushAtEnd;
 
   PeerLink(
       int nodeId, int peerId, InetSocketAddress address, TransportSettings settings,
@@ -66,7 +68,7 @@ final class PeerLink {
     this.bootstrap =
         new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channel(NettyLoops.socketChannel(group))
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
@@ -98,9 +100,11 @@ final class PeerLink {
   }
 
   /**
-   * Queues one frame (length, sender id, payload) or drops it; never blocks. Frames queued from
-   * other threads are written by one task on the channel's loop and flushed once: a burst of
-   * messages costs one wake-up of the loop and one socket write, not one of each per message.
+   * Queues one frame (length, sender id, payload) or drops it; never blocks. On the channel's own
+   * loop (the raft driver's) the frame is written at once and flushed, with every other frame of
+   * this iteration, when the iteration ends. Frames queued from other threads are written by one
+   * task on the loop and flushed once: a burst of messages costs one wake-up of the loop and one
+   * socket write, not one of each per message.
    */
   void send(byte[] payload) {
     Channel current = channel;
@@ -112,6 +116,18 @@ final class PeerLink {
     }
     ByteBuf frame = current.alloc().buffer(frameBytes);
     frame.writeInt(Integer.BYTES + payload.length).writeInt(nodeId).writeBytes(payload);
+    if (current.eventLoop().inEventLoop() && queued.isEmpty()) {
+      // Nothing from other threads waits, so writing now keeps the order frames were sent in.
+      current.write(frame, current.voidPromise());
+      if (!flushAtEnd) {
+        flushAtEnd = true;
+        ((SingleThreadEventLoop) current.eventLoop()).executeAfterEventLoopIteration(() -> {
+          flushAtEnd = false;
+          current.flush();
+        });
+      }
+      return;
+    }
     queuedBytes.addAndGet(frameBytes);
     queued.add(frame);
     if (flushQueued.compareAndSet(false, true)) {

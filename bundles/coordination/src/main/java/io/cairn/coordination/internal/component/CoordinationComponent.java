@@ -13,6 +13,7 @@ import io.cairn.coordination.internal.server.ServerConfig;
 import io.cairn.coordination.internal.server.ShellOperator;
 import io.cairn.env.Clock;
 import io.cairn.env.Endpoint;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +24,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -94,6 +97,15 @@ public final class CoordinationComponent implements StateMachine {
     boolean costlyFourLetterWords() default false;
 
     @AttributeDefinition(
+        name = "I/O threads",
+        description =
+            "Event loops of the client listener. 0 (default) = run it on the raft transport's"
+                + " loop of this master node, so a request is read, replicated and answered on"
+                + " one thread; N >= 1 = a group of N loops of its own (many cores, read-heavy"
+                + " load)")
+    int ioThreads() default 0;
+
+    @AttributeDefinition(
         name = "Admin port",
         description =
             "TCP port of the admin JSON endpoint (GET /commands/<name>), 0 = off. ZooKeeper's"
@@ -109,13 +121,21 @@ public final class CoordinationComponent implements StateMachine {
   private final ServiceRegistration<Endpoint> endpoint;
 
   @Activate
-  public CoordinationComponent(@Reference ReplicatedLog log, Config config, BundleContext context)
-      throws InterruptedException {
+  public CoordinationComponent(
+      @Reference ReplicatedLog log,
+      @Reference(target = "(cairn.loop=raft)", cardinality = ReferenceCardinality.OPTIONAL,
+          policyOption = ReferencePolicyOption.GREEDY) EventLoopGroup raftLoop,
+      Config config, BundleContext context) throws InterruptedException {
     // Validated before anything starts, so that a bad value leaves nothing running.
     int port = config.clientPort();
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException(
           "io.cairn.coordination clientPort=" + port + " is outside 1..65535");
+    }
+    int ioThreads = config.ioThreads();
+    if (ioThreads < 0 || ioThreads > 64) {
+      throw new IllegalArgumentException("io.cairn.coordination ioThreads=" + ioThreads
+          + " is outside 0..64 (0 = the raft loop)");
     }
     int adminPort = config.adminPort();
     if (adminPort < 0 || adminPort > 65535) {
@@ -134,7 +154,8 @@ public final class CoordinationComponent implements StateMachine {
     this.stateMachine = server.stateMachine();
     Introspection view = new Introspection(server);
     ServerFacts facts = new ServerFacts(view, serverConfig);
-    this.listener = new ZkNettyServer(server, facts);
+    EventLoopGroup shared = ioThreads == 0 ? raftLoop : null;
+    this.listener = new ZkNettyServer(server, facts, shared, ioThreads == 0 ? 2 : ioThreads);
     InetSocketAddress address = listener.start(config.host(), port, config.tickMs());
     AdminHttpServer adminServer = null;
     if (adminPort != 0) {
@@ -162,7 +183,8 @@ public final class CoordinationComponent implements StateMachine {
             Operator.class, new ShellOperator(view, server.operatorSession()), null);
     String published = address.getHostString() + ":" + address.getPort();
     this.endpoint = context.registerService(Endpoint.class, new Endpoint("zk", published), null);
-    LOG.info("coordination activated endpoint=zk address={}", published);
+    LOG.info("coordination activated endpoint=zk address={} loop={}", published,
+        listener.sharesLoop() ? "raft" : "own(" + (ioThreads == 0 ? 2 : ioThreads) + ")");
   }
 
   @Deactivate

@@ -1,9 +1,12 @@
 package io.cairn.coordination.internal.net;
 
+import io.cairn.coordination.internal.monitor.ServerFacts;
 import io.cairn.coordination.internal.server.CoordinationServer;
+import io.cairn.coordination.internal.server.Introspection;
 import io.cairn.coordination.internal.server.ServerConfig;
 import io.cairn.coordination.internal.server.SingleNodeLogTestDouble;
 import io.cairn.env.Clock;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 
 /**
@@ -17,9 +20,15 @@ final class ZkServerFixture implements AutoCloseable {
   final InetSocketAddress address;
 
   ZkServerFixture(ServerConfig config) throws InterruptedException {
+    this(config, null);
+  }
+
+  /** A server whose connections live on {@code shared} (as on the raft loop), or its own loops. */
+  ZkServerFixture(ServerConfig config, EventLoopGroup shared) throws InterruptedException {
     server = new CoordinationServer(config, log, Clock.system());
     log.register(server.stateMachine());
-    netty = new ZkNettyServer(server);
+    netty = shared == null ? new ZkNettyServer(server)
+        : new ZkNettyServer(server, new ServerFacts(new Introspection(server), config), shared, 1);
     address = netty.start("127.0.0.1", 0, config.tickMs());
   }
 
