@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * stage fails at once with {@link NotLeaderException} (hint 0), so the caller retries. Leader
  * changed before the answer: {@link LeadershipLostException} (the command may have been appended).
  * A refusal because the receiver was not the leader is retried once on the leader known then.
- * In-flight forwards are bounded and time out ({@link ForwardingLimits}).
+ * In-flight forwards are bounded and time out ({@link ForwardingLimits}). The follower side is
+ * the {@link Forwarder}'s; the leader side (append, answer) is here.
  *
  * <p>Snapshots, log compaction and chunked InstallSnapshot (Raft §7) are the {@link
  * SnapshotKeeper}'s; this class calls it after applying, on ticks and for transfer frames.
@@ -88,15 +89,6 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   /** A proposal waiting for its entry to be applied here; {@code forwarded} if a leader took it. */
   private record PendingProposal(long term, boolean forwarded, CompletableFuture<Applied> future) {}
-
-  /** A proposal sent to {@code leader} in {@code term}, waiting for its answer. */
-  private record ForwardedProposal(
-      String namespace, byte[] command, int leader, long term, long deadlineTick, int attempt,
-      CompletableFuture<Applied> future) {}
-
-  /** A read index asked of {@code leader} in {@code term}, waiting for its answer. */
-  private record ForwardedRead(
-      int leader, long term, long deadlineTick, int attempt, CompletableFuture<Long> future) {}
 
   /** On the leader: a follower's read request {@code id}, served under a local read id. */
   private record RemoteRead(int follower, long id) {}
@@ -139,14 +131,12 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private final TreeMap<Long, List<CompletableFuture<Long>>> readsWaitingForApply = new TreeMap<>();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private final ForwardingLimits limits;
-  /** Follower side: forwards by their id, waiting for the leader's answer. */
-  private final Map<Long, ForwardedProposal> forwardedProposals = new HashMap<>();
-  private final Map<Long, ForwardedRead> forwardedReads = new HashMap<>();
+  /** Follower side: forwards waiting for the leader's answer. */
+  private final Forwarder forwarder;
   /** Leader side: followers' reads by the local read id given to the core. */
   private final Map<Long, RemoteRead> remoteReads = new HashMap<>();
   /** Forwarded proposals the leader accepted that wait in {@link #proposals} for their apply. */
   private int forwardedWaitingForApply;
-  private long nextForwardId;
   private long ticks;
   /** The core's clock follows real time (leases), whatever the pace of the tick callbacks. */
   private final long tickNanos;
@@ -177,6 +167,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       core.enableLeaseReads(LEASE_MARGIN_TICKS);
     }
     this.limits = setup.limits();
+    this.forwarder = new Forwarder(core, limits, new ForwarderHost());
     this.storage = setup.storage();
     this.transport = setup.transport();
     this.snapshots = setup.snapshots() == null ? null
@@ -258,7 +249,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private void proposeOnLoop(
       String namespace, byte[] command, CompletableFuture<Applied> future, int attempt) {
     if (core.role() != Role.LEADER) {
-      forwardProposal(namespace, command, future, attempt);
+      forwarder.propose(namespace, command, future, attempt, ticks, forwardedWaitingForApply);
       return;
     }
     ProposeResult result = core.propose(new CommandFrame(namespace, command).encode());
@@ -312,7 +303,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   /** ReadIndex on the leader (thesis §6.4); on a follower, asks the leader for the index. */
   private void readOnLoop(CompletableFuture<Long> future, int attempt) {
     if (core.role() != Role.LEADER) {
-      forwardRead(future, attempt);
+      forwarder.read(future, attempt, ticks);
       return;
     }
     long id = ++nextReadId;
@@ -514,173 +505,48 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
 
   // ---------------------------------------------------------------- forwarding (follower side)
 
-  /**
-   * Sends a proposal to the leader this follower knows (thesis §6.2). Fails at once when none is
-   * known (an election runs: the caller retries) or when too many forwards are in flight.
-   */
-  private void forwardProposal(
-      String namespace, byte[] command, CompletableFuture<Applied> future, int attempt) {
-    int leader = core.leaderId();
-    if (leader == 0 || leader == core.nodeId()) {
-      future.completeExceptionally(new NotLeaderException(core.nodeId(), 0));
-      return;
+  /** The {@link Forwarder}'s view of this driver. */
+  private final class ForwarderHost implements Forwarder.Host {
+    @Override
+    public void send(Forward forward) {
+      RaftDriver.this.send(forward);
     }
-    int inFlight = forwardedProposals.size() + forwardedWaitingForApply;
-    if (inFlight >= limits.maxInFlight()) {
-      future.completeExceptionally(new ConsensusUnavailableException(
-          "node " + core.nodeId() + " has " + inFlight + " proposals forwarded to leader " + leader
-              + " in flight (max " + limits.maxInFlight() + "); retry later", null));
-      return;
-    }
-    long id = ++nextForwardId;
-    forwardedProposals.put(id, new ForwardedProposal(namespace, command, leader, core.term(),
-        ticks + limits.timeoutTicks(), attempt, future));
-    send(new Forward.Proposal(core.nodeId(), leader, id, namespace, command));
-  }
 
-  /** Asks the leader for a read index (thesis §6.4; etcd-raft forwards MsgReadIndex). */
-  private void forwardRead(CompletableFuture<Long> future, int attempt) {
-    int leader = core.leaderId();
-    if (leader == 0 || leader == core.nodeId()) {
-      future.completeExceptionally(new NotLeaderException(core.nodeId(), 0));
-      return;
+    @Override
+    public void accepted(long index, long term, CompletableFuture<Applied> future) {
+      if (index <= applied) {
+        future.completeExceptionally(new LeadershipLostException("entry " + index
+            + " was applied before the leader's answer arrived; its outcome is unknown here"));
+      } else {
+        track(index, new PendingProposal(term, true, future));
+      }
     }
-    if (forwardedReads.size() >= limits.maxInFlight()) {
-      future.completeExceptionally(new ConsensusUnavailableException(
-          "node " + core.nodeId() + " has " + forwardedReads.size() + " reads forwarded to leader "
-              + leader + " in flight (max " + limits.maxInFlight() + "); retry later", null));
-      return;
+
+    @Override
+    public void proposeAgain(String namespace, byte[] command, CompletableFuture<Applied> future) {
+      proposeOnLoop(namespace, command, future, 1);
     }
-    long id = ++nextForwardId;
-    forwardedReads.put(id, new ForwardedRead(leader, core.term(), ticks + limits.timeoutTicks(),
-        attempt, future));
-    send(new Forward.ReadRequest(core.nodeId(), leader, id));
+
+    @Override
+    public void readAgain(CompletableFuture<Long> future) {
+      readOnLoop(future, 1);
+    }
+
+    @Override
+    public void readAt(CompletableFuture<Long> future, long index) {
+      completeRead(future, index);
+    }
   }
 
   private void onForward(Forward forward) {
     if (forward instanceof Forward.Proposal m) {
       onForwardedProposal(m);
     } else if (forward instanceof Forward.ProposalResult m) {
-      onProposalResult(m);
+      forwarder.onProposalResult(m);
     } else if (forward instanceof Forward.ReadRequest m) {
       onReadRequest(m);
     } else if (forward instanceof Forward.ReadResult m) {
-      onReadResult(m);
-    }
-  }
-
-  /**
-   * The leader's answer to a forwarded proposal. Accepted: wait for the entry at (index, term) to
-   * be applied here. The leader sends its answer before the entry itself on the same connection,
-   * so the entry cannot have been applied yet unless that connection was replaced meanwhile; then
-   * its result is gone and the caller learns only that the outcome is unknown.
-   */
-  private void onProposalResult(Forward.ProposalResult answer) {
-    ForwardedProposal sent = forwardedProposals.get(answer.id());
-    if (sent == null || sent.leader() != answer.from()) {
-      return;
-    }
-    forwardedProposals.remove(answer.id());
-    switch (answer.error()) {
-      case NONE -> {
-        if (answer.index() <= applied) {
-          sent.future().completeExceptionally(new LeadershipLostException(
-              "entry " + answer.index() + " was applied before the leader's answer arrived; "
-                  + "its outcome is unknown here"));
-        } else {
-          track(answer.index(), new PendingProposal(answer.term(), true, sent.future()));
-        }
-      }
-      case NOT_LEADER, TRANSFERRING -> {
-        // Never appended, so one retry on the leader known now is safe.
-        if (sent.attempt() == 0) {
-          proposeOnLoop(sent.namespace(), sent.command(), sent.future(), 1);
-        } else {
-          sent.future().completeExceptionally(
-              new NotLeaderException(core.nodeId(), answer.leaderHint()));
-        }
-      }
-      case OVERLOADED -> sent.future().completeExceptionally(
-          refusal(ProposeResult.Rejection.OVERLOADED, answer.from()));
-    }
-  }
-
-  private void onReadResult(Forward.ReadResult answer) {
-    ForwardedRead sent = forwardedReads.get(answer.id());
-    if (sent == null || sent.leader() != answer.from()) {
-      return;
-    }
-    forwardedReads.remove(answer.id());
-    switch (answer.error()) {
-      case NONE -> completeRead(sent.future(), answer.index());
-      case NOT_LEADER, TRANSFERRING -> {
-        if (sent.attempt() == 0) {
-          readOnLoop(sent.future(), 1);
-        } else {
-          sent.future().completeExceptionally(
-              new NotLeaderException(core.nodeId(), answer.leaderHint()));
-        }
-      }
-      case OVERLOADED -> sent.future().completeExceptionally(new ConsensusUnavailableException(
-          "leader " + answer.from() + " has too many reads in flight; retry later", null));
-    }
-  }
-
-  /**
-   * The leader changed (or is unknown) before forwards to the old one were answered: a proposal
-   * may or may not have been appended, so it fails with {@link LeadershipLostException}; a read
-   * is retried once on the new leader (reads change nothing).
-   */
-  private void failForwardsNotTo(int leader, long term) {
-    var proposalsSent = forwardedProposals.values().iterator();
-    while (proposalsSent.hasNext()) {
-      ForwardedProposal sent = proposalsSent.next();
-      if (sent.leader() != leader || sent.term() != term) {
-        proposalsSent.remove();
-        sent.future().completeExceptionally(new LeadershipLostException(
-            "leader " + sent.leader() + " of term " + sent.term() + " was replaced (now leader="
-                + leader + " term=" + term + ") before it answered a forwarded proposal"));
-      }
-    }
-    List<ForwardedRead> retry = new ArrayList<>();
-    var readsSent = forwardedReads.values().iterator();
-    while (readsSent.hasNext()) {
-      ForwardedRead sent = readsSent.next();
-      if (sent.leader() != leader || sent.term() != term) {
-        readsSent.remove();
-        retry.add(sent);
-      }
-    }
-    for (ForwardedRead sent : retry) {
-      if (sent.attempt() == 0) {
-        readOnLoop(sent.future(), 1);
-      } else {
-        sent.future().completeExceptionally(new NotLeaderException(core.nodeId(), leader));
-      }
-    }
-  }
-
-  /** Forwards unanswered for {@code timeoutTicks} fail: the transport may have dropped them. */
-  private void expireForwards() {
-    var proposalsSent = forwardedProposals.values().iterator();
-    while (proposalsSent.hasNext()) {
-      ForwardedProposal sent = proposalsSent.next();
-      if (sent.deadlineTick() <= ticks) {
-        proposalsSent.remove();
-        sent.future().completeExceptionally(new LeadershipLostException(
-            "leader " + sent.leader() + " did not answer a forwarded proposal within "
-                + limits.timeoutTicks() + " ticks; it may or may not have been appended"));
-      }
-    }
-    var readsSent = forwardedReads.values().iterator();
-    while (readsSent.hasNext()) {
-      ForwardedRead sent = readsSent.next();
-      if (sent.deadlineTick() <= ticks) {
-        readsSent.remove();
-        sent.future().completeExceptionally(new ConsensusUnavailableException(
-            "leader " + sent.leader() + " did not answer a read index request within "
-                + limits.timeoutTicks() + " ticks; retry", null));
-      }
+      forwarder.onReadResult(m);
     }
   }
 
@@ -730,7 +596,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private void onTick() {
     if (!failed) {
       ticks++;
-      expireForwards();
+      forwarder.expire(ticks);
       if (snapshots != null) {
         snapshots.tick(ticks);
       }
@@ -1012,7 +878,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
   private void onSoftState(SoftState soft) {
     LOG.info("raft role node={} term={} leader={} role={}",
         core.nodeId(), soft.term(), soft.leaderId(), soft.role());
-    failForwardsNotTo(soft.leaderId(), soft.term());
+    forwarder.leaderChanged(soft.leaderId(), soft.term());
     if (snapshots != null && soft.role() != Role.LEADER) {
       snapshots.stoppedLeading();
     }
@@ -1055,10 +921,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     proposals.values().forEach(p -> p.future().completeExceptionally(error));
     proposals.clear();
     forwardedWaitingForApply = 0;
-    forwardedProposals.values().forEach(f -> f.future().completeExceptionally(error));
-    forwardedProposals.clear();
-    forwardedReads.values().forEach(f -> f.future().completeExceptionally(error));
-    forwardedReads.clear();
+    forwarder.failAll(error);
     remoteReads.clear();
     reads.values().forEach(r -> r.completeExceptionally(error));
     reads.clear();
