@@ -58,24 +58,15 @@ public final class RaftCore {
   private Configuration configuration;
   private long configIndex;
 
-  // Leader leases (thesis §6.4.1), off unless enableLeaseReads was called. Every heartbeat round
-  // carries a fresh read context; once a quorum answered the round sent at tick s, no other node
-  // can be elected before s + electionTimeoutTicks (each of them ignores votes for that long after
-  // hearing from us), so reads up to s + electionTimeoutTicks - margin need no round of their own.
+  /** Leader leases (thesis §6.4.1); null (off) unless enableLeaseReads was called. */
+  private LeaseTracker lease;
   private boolean leaseReads;
-  private int leaseMarginTicks;
   /**
    * Ticks since this core started: counted by {@link #tick()}, or set from real time by a driver
    * that called {@link #useDriverClock()} (ticks run late when the loop stalls; time does not).
    */
   private long now;
   private boolean driverClock;
-  /** Heartbeat rounds not yet superseded, oldest first: {context, tick sent}. */
-  private final java.util.ArrayDeque<long[]> leaseRounds = new java.util.ArrayDeque<>();
-  /** The newest context each member answered in this term. */
-  private final Map<Integer, Long> leaseAcked = new HashMap<>();
-  /** The send tick of the newest round a quorum answered, or -1. */
-  private long leaseFrom = -1;
   /** A transfer's TimeoutNow may arrive any time later: no lease for the rest of the term. */
   private boolean transferredThisTerm;
 
@@ -350,7 +341,7 @@ public final class RaftCore {
         "lease margin must be in [1, %s) ticks, was %s", config.electionTimeoutTicks(),
         marginTicks);
     leaseReads = true;
-    leaseMarginTicks = marginTicks;
+    lease = new LeaseTracker(config.nodeId(), config.electionTimeoutTicks(), marginTicks);
   }
 
   /**
@@ -373,36 +364,13 @@ public final class RaftCore {
   /** Whether this leader may answer a read from its lease now. */
   public boolean leaseValid() {
     return leaseReads && role == Role.LEADER && !transferredThisTerm && transferee == 0
-        && leaseFrom >= 0 && now < leaseFrom + config.electionTimeoutTicks() - leaseMarginTicks
+        && lease.holds(now)
         && log.term(log.committed()) == term;
   }
 
   private void resetLease() {
-    leaseRounds.clear();
-    leaseAcked.clear();
-    leaseFrom = -1;
-  }
-
-  /** A member answered the heartbeat round {@code context} (or a later one). */
-  private void noteLeaseAck(int member, long context) {
-    leaseAcked.merge(member, context, Math::max);
-    java.util.Iterator<long[]> newestFirst = leaseRounds.descendingIterator();
-    while (newestFirst.hasNext()) {
-      long[] round = newestFirst.next();
-      Set<Integer> answered = new TreeSet<>();
-      answered.add(config.nodeId());
-      for (Map.Entry<Integer, Long> acked : leaseAcked.entrySet()) {
-        if (acked.getValue() >= round[0]) {
-          answered.add(acked.getKey());
-        }
-      }
-      if (configuration.hasQuorum(answered)) {
-        leaseFrom = Math.max(leaseFrom, round[1]);
-        while (leaseRounds.peekFirst() != round) {
-          leaseRounds.removeFirst();
-        }
-        return;
-      }
+    if (lease != null) {
+      lease.reset();
     }
   }
 
@@ -749,7 +717,7 @@ public final class RaftCore {
       readStates.addAll(
           reads.acknowledge(response.from(), response.readContext(), configuration::hasQuorum));
       if (leaseReads) {
-        noteLeaseAck(response.from(), response.readContext());
+        lease.acked(response.from(), response.readContext(), configuration::hasQuorum);
       }
     }
     if (response.success()) {
@@ -941,11 +909,7 @@ public final class RaftCore {
     if (leaseReads && !transferredThisTerm) {
       // A fresh context per round: it also confirms every read started before it.
       readContext = reads.newContext();
-      leaseRounds.addLast(new long[] {readContext, now});
-      while (leaseRounds.size() > 1
-          && leaseRounds.peekFirst()[1] + config.electionTimeoutTicks() <= now) {
-        leaseRounds.removeFirst();
-      }
+      lease.roundSent(readContext, now);
     }
     for (Map.Entry<Integer, Progress> entry : progress.entrySet()) {
       long match = entry.getValue().match();
