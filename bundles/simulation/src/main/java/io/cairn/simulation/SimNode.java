@@ -64,7 +64,7 @@ final class SimNode {
   private final java.util.TreeMap<Long, List<Long>> readsWaiting = new java.util.TreeMap<>();
   private boolean crashAfterNextSync;
   /** Tiny chunks, so that even the few dozen bytes of a snapshot take several. */
-  private static final SnapshotSettings TRANSFER = new SnapshotSettings(1, 1, 0, 16, 3, 60);
+  private static final SnapshotSettings TRANSFER = new SnapshotSettings(1, 1, 0, 16, 3, 60, false);
   private SnapshotStore snapshotStore;
   private SnapshotSender snapshotSender;
   private SnapshotReceiver snapshotReceiver;

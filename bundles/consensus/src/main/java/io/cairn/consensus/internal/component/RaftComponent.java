@@ -75,8 +75,10 @@ public final class RaftComponent {
     int tick_ms() default 50;
 
     @AttributeDefinition(name = "snapshot.entries",
-        description = "Take a snapshot and compact the log after this many applied entries (>= 1).")
-    long snapshot_entries() default 10_000;
+        description = "Take a snapshot and compact the log after this many applied entries (>= 1;"
+            + " each node draws its own count between half and all of it, as ZooKeeper's"
+            + " snapCount, so the members do not all pause to snapshot at once).")
+    long snapshot_entries() default 100_000;
 
     @AttributeDefinition(name = "snapshot.mb",
         description = "... or after this many MiB of applied entries (>= 1), whichever first.")
@@ -166,7 +168,7 @@ public final class RaftComponent {
         "snapshot.chunk.kb", config.snapshot_chunk_kb(), "in [1, 8192]");
     return new SnapshotSettings(config.snapshot_entries(), config.snapshot_mb() << 20,
         config.snapshot_trailing_entries(), config.snapshot_chunk_kb() << 10,
-        defaults.chunkRetransmitTicks(), defaults.transferTimeoutTicks());
+        defaults.chunkRetransmitTicks(), defaults.transferTimeoutTicks(), defaults.spread());
   }
 
   private static void check(boolean ok, String key, long value, String expected) {

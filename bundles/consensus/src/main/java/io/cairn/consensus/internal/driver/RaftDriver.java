@@ -172,7 +172,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     this.transport = setup.transport();
     this.snapshots = setup.snapshots() == null ? null
         : new SnapshotKeeper(core, setup.storage(), setup.snapshots(), setup.snapshotSettings(),
-            this::send, this::failFromAnyThread);
+            setup.random().split(), this::send, this::failFromAnyThread);
     this.machines.putAll(setup.machines());
     this.submittedCommit = setup.storage().hardState().commitIndex();
     this.loop = DriverLoop.forTransport(setup.transport(), core.nodeId());

@@ -7,6 +7,7 @@ import io.cairn.consensus.internal.core.Snapshot;
 import io.cairn.consensus.internal.wire.SnapshotTransfer;
 import io.cairn.consensus.spi.StateMachine;
 import io.cairn.env.Check;
+import io.cairn.env.RandomSource;
 import io.cairn.env.storage.LogEntry;
 import io.cairn.env.storage.LogStorage;
 import io.cairn.env.storage.LogWrite;
@@ -51,6 +52,11 @@ final class SnapshotKeeper {
   private SnapshotMeta meta;
   private long entriesSince;
   private long bytesSince;
+  /** Draws the spread thresholds; null when the settings do not spread. */
+  private final RandomSource spread;
+  /** Entries and bytes applied since the last snapshot that trigger the next one. */
+  private long entriesLimit;
+  private long bytesLimit;
   private final Set<String> knownNamespaces = new TreeSet<>();
   private final Set<String> deferredFor = new HashSet<>();
 
@@ -60,7 +66,7 @@ final class SnapshotKeeper {
    */
   SnapshotKeeper(
       RaftCore core, LogStorage storage, SnapshotStore store, SnapshotSettings settings,
-      Consumer<SnapshotTransfer> send, Consumer<Throwable> storageFailed) {
+      RandomSource random, Consumer<SnapshotTransfer> send, Consumer<Throwable> storageFailed) {
     this.core = core;
     this.storage = storage;
     this.store = store;
@@ -68,6 +74,20 @@ final class SnapshotKeeper {
     this.sender = new SnapshotSender(store, settings, send);
     this.receiver = new SnapshotReceiver(store, settings, send);
     this.storageFailed = storageFailed;
+    this.spread = settings.spread() ? random : null;
+    restartCounts();
+  }
+
+  /** Starts counting towards the next snapshot, with newly drawn limits when spread. */
+  private void restartCounts() {
+    entriesSince = 0;
+    bytesSince = 0;
+    entriesLimit = settings.snapshotEntries();
+    bytesLimit = settings.snapshotBytes();
+    if (spread != null) {
+      entriesLimit = spread.nextLong(Math.max(1, entriesLimit / 2), entriesLimit + 1);
+      bytesLimit = spread.nextLong(Math.max(1, bytesLimit / 2), bytesLimit + 1);
+    }
   }
 
   /** The last index of the snapshot the core is based on, or 0. */
@@ -92,8 +112,7 @@ final class SnapshotKeeper {
     meta = snapshot;
     knownNamespaces.clear();
     knownNamespaces.addAll(sections);
-    entriesSince = 0;
-    bytesSince = 0;
+    restartCounts();
     LOG.info("state machines restored node={} snapshotIndex={} namespaces={} registered={}",
         core.nodeId(), snapshot.lastIndex(), sections, new TreeSet<>(machines.keySet()));
   }
@@ -126,7 +145,7 @@ final class SnapshotKeeper {
    */
   void maybeTake(long applied, Map<String, StateMachine> machines) {
     if (applied <= index()
-        || (entriesSince < settings.snapshotEntries() && bytesSince < settings.snapshotBytes())) {
+        || (entriesSince < entriesLimit && bytesSince < bytesLimit)) {
       return;
     }
     Set<String> missing = new TreeSet<>(knownNamespaces);
@@ -148,6 +167,7 @@ final class SnapshotKeeper {
    * @throws StorageException when the store fails (the group must stop)
    */
   private void take(long index, Map<String, StateMachine> machines) {
+    long started = System.nanoTime();
     long term = core.termAt(index);
     SnapshotMeta taken;
     try {
@@ -155,7 +175,7 @@ final class SnapshotKeeper {
           machines.values(), settings.chunkBytes());
     } catch (IOException e) {
       LOG.warn("snapshot through {} failed node={}; retrying after the next {} entries: {}",
-          index, core.nodeId(), settings.snapshotEntries(), e.getMessage());
+          index, core.nodeId(), entriesLimit, e.getMessage());
       entriesSince = 0;
       bytesSince = 0;
       return;
@@ -164,8 +184,7 @@ final class SnapshotKeeper {
     long storageTerm = through >= storage.firstIndex() ? storage.term(through) : -1;
     core.compact(index, through, new byte[0]);
     meta = taken;
-    entriesSince = 0;
-    bytesSince = 0;
+    restartCounts();
     if (storageTerm >= 0) {
       storage.compactPrefix(through, storageTerm).whenComplete((done, error) -> {
         if (error != null) {
@@ -173,8 +192,9 @@ final class SnapshotKeeper {
         }
       });
     }
-    LOG.info("snapshot taken node={} index={} term={} bytes={} logCompactedThrough={}",
-        core.nodeId(), index, term, taken.sizeBytes(), Math.max(0, through));
+    LOG.info("snapshot taken node={} index={} term={} bytes={} logCompactedThrough={} ms={} "
+        + "nextAfterEntries={}", core.nodeId(), index, term, taken.sizeBytes(), Math.max(0, through),
+        (System.nanoTime() - started) / 1_000_000, entriesLimit);
   }
 
   /**

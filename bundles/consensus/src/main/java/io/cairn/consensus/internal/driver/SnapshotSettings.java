@@ -16,6 +16,10 @@ import io.cairn.env.Check;
  *     the simulator, whose snapshots are a few dozen bytes)
  * @param chunkRetransmitTicks ticks without an answer before the leader sends the chunk again
  * @param transferTimeoutTicks ticks without progress before either side gives a transfer up
+ * @param spread each node snapshots after a random share, between half and all, of {@code
+ *     snapshotEntries} (and bytes), drawn again after every snapshot, as ZooKeeper does with
+ *     snapCount: a snapshot pauses the node's loop, and the members of a group that all applied
+ *     the same entries would otherwise all pause at once
  */
 public record SnapshotSettings(
     long snapshotEntries,
@@ -23,7 +27,8 @@ public record SnapshotSettings(
     long trailingEntries,
     int chunkBytes,
     int chunkRetransmitTicks,
-    int transferTimeoutTicks) {
+    int transferTimeoutTicks,
+    boolean spread) {
 
   public SnapshotSettings {
     Check.argument(snapshotEntries > 0, "snapshotEntries must be > 0, was %s", snapshotEntries);
@@ -39,10 +44,12 @@ public record SnapshotSettings(
   }
 
   /**
-   * Every 10,000 entries or 64 MiB, keeping 1,000 entries behind; 1 MiB chunks, resent after 5
-   * ticks, a transfer abandoned after 100 ticks without progress.
+   * Every 50,000..100,000 entries or 32..64 MiB (spread), keeping 1,000 entries behind; 1 MiB
+   * chunks, resent after 5 ticks, a transfer abandoned after 100 ticks without progress. 100,000 is
+   * ZooKeeper's snapCount; at 10,000 a node under write load paused to snapshot its whole tree
+   * every second or two.
    */
   public static SnapshotSettings defaults() {
-    return new SnapshotSettings(10_000, 64L << 20, 1_000, 1 << 20, 5, 100);
+    return new SnapshotSettings(100_000, 64L << 20, 1_000, 1 << 20, 5, 100, true);
   }
 }

@@ -44,9 +44,9 @@ class RaftComponentConfigTest {
   }
 
   @Test
-  void theDefaultsAreTenThousandEntriesOrSixtyFourMibWithOneMibChunks() {
+  void theDefaultsAreAHundredThousandEntriesOrSixtyFourMibSpreadWithOneMibChunks() {
     SnapshotSettings settings =
-        RaftComponent.snapshotSettings(new Settings(10_000, 64, 1_000, 1024));
+        RaftComponent.snapshotSettings(new Settings(100_000, 64, 1_000, 1024));
 
     assertEquals(SnapshotSettings.defaults(), settings);
   }

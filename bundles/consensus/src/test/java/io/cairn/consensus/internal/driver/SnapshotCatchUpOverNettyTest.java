@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ends with the leader's state.
  */
 class SnapshotCatchUpOverNettyTest {
-  private static final SnapshotSettings SMALL = new SnapshotSettings(40, 1L << 30, 10, 1024, 3, 60);
+  private static final SnapshotSettings SMALL = new SnapshotSettings(40, 1L << 30, 10, 1024, 3, 60, false);
   private static final Duration TICK = Duration.ofMillis(20);
 
   /** One node's parts, so it can be stopped and started again on the same directories. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The follower side of chunked InstallSnapshot: what it writes, publishes and steps. */
 class SnapshotReceiverTest {
   private static final SnapshotSettings SETTINGS =
-      new SnapshotSettings(10, 1 << 20, 0, 1024, 3, 40);
+      new SnapshotSettings(10, 1 << 20, 0, 1024, 3, 40, false);
   private final List<SnapshotTransfer> sent = new ArrayList<>();
   private final SnapshotStore store = new SimSnapshotDisk().open();
   private final SnapshotReceiver receiver = new SnapshotReceiver(store, SETTINGS, sent::add);

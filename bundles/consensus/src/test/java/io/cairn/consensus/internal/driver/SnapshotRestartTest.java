@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SnapshotRestartTest {
   private static final SnapshotSettings EVERY_20 =
-      new SnapshotSettings(20, 1L << 30, 5, 1024, 3, 60);
+      new SnapshotSettings(20, 1L << 30, 5, 1024, 3, 60, false);
 
   /** A transport for a group of one: there is nobody to talk to. */
   private static final Transport ALONE = new Transport() {
@@ -56,11 +56,15 @@ class SnapshotRestartTest {
   }
 
   private void open(Map<String, StateMachine> machines) {
+    open(machines, EVERY_20);
+  }
+
+  private void open(Map<String, StateMachine> machines, SnapshotSettings settings) {
     log = RocksLogStorage.open(dir.resolve("log"), RocksLogConfig.DEFAULTS);
     snapshots = RocksSnapshotStore.open(dir.resolve("snapshots"));
     driver = RaftDriver.start(new RaftDriver.Setup(
         RaftConfig.defaults(1, Set.of(1)), RandomSource.seeded(5), log, snapshots, ALONE, machines,
-        Duration.ofMillis(5), ForwardingLimits.defaults(), EVERY_20));
+        Duration.ofMillis(5), ForwardingLimits.defaults(), settings));
   }
 
   private void close() {
@@ -127,6 +131,28 @@ class SnapshotRestartTest {
     await("the late machine replayed", () -> other.values().size() == 3);
     write("kv", 60, 90);
     assertTrue(driver.status().snapshotIndex() > 0, "snapshots resumed");
+  }
+
+  @Test
+  void spreadSnapshotsComeAfterBetweenHalfAndAllOfTheEntriesDrawnAgainEachTime() throws Exception {
+    SnapshotSettings spread = new SnapshotSettings(20, 1L << 30, 5, 1024, 3, 60, true);
+    open(Map.of("kv", new SnapshotKvMachine("kv")), spread);
+    await("leading", () -> driver.status().leadership().local());
+    java.util.TreeSet<Long> taken = new java.util.TreeSet<>();
+    for (int key = 0; key < 200; key++) {
+      write("kv", key, key + 1);
+      taken.add(driver.status().snapshotIndex());
+    }
+    taken.remove(0L);
+    Set<Long> gaps = new java.util.TreeSet<>();
+    long previous = taken.first();
+    for (long index : taken.tailSet(previous, false)) {
+      gaps.add(index - previous);
+      previous = index;
+    }
+    assertTrue(taken.size() >= 200 / 20, "snapshots at " + taken);
+    assertTrue(gaps.stream().allMatch(gap -> gap >= 10 && gap <= 20), "gaps " + gaps);
+    assertTrue(gaps.size() > 1, "the limit is drawn again after each snapshot: gaps " + gaps);
   }
 
   /** A machine whose snapshot (or restore) fails while {@code failing} is set. */

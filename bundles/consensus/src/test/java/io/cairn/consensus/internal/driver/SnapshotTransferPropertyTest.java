@@ -53,7 +53,7 @@ class SnapshotTransferPropertyTest {
     double drop = random.nextLong(0, 30) / 100.0;
     double duplicate = random.nextLong(0, 10) / 100.0;
     long maxDelay = random.nextLong(0, 4);
-    SnapshotSettings settings = new SnapshotSettings(10, 1 << 20, 0, 1024, 3, 40);
+    SnapshotSettings settings = new SnapshotSettings(10, 1 << 20, 0, 1024, 3, 40, false);
     SnapshotStore leaderStore = new SimSnapshotDisk().open();
     byte[] bytes = new byte[(int) random.nextLong(1, 20_000)];
     for (int i = 0; i < bytes.length; i++) {
