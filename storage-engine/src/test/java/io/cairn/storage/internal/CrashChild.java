@@ -24,20 +24,26 @@ public final class CrashChild {
   private CrashChild() {}
 
   static byte[] payload(long index) {
-    return ("crash-entry-" + index + "-" + "x".repeat((int) (index % 50)))
+    return payload(index, 0);
+  }
+
+  /** The entry at {@code index}, {@code pad} bytes longer (large entries roll RocksDB's WAL). */
+  static byte[] payload(long index, int pad) {
+    return ("crash-entry-" + index + "-" + "x".repeat((int) (index % 50) + pad))
         .getBytes(StandardCharsets.UTF_8);
   }
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int threads = Integer.parseInt(args[1]);
+    int pad = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     LogStorage log = RocksLogStorage.open(dir, RocksLogConfig.DEFAULTS);
     out.println("READY " + log.lastIndex());
     Object submit = new Object();
     List<Thread> appenders = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      Thread thread = new Thread(() -> appendForever(log, submit, out), "appender-" + t);
+      Thread thread = new Thread(() -> appendForever(log, submit, out, pad), "appender-" + t);
       thread.start();
       appenders.add(thread);
     }
@@ -46,14 +52,14 @@ public final class CrashChild {
     }
   }
 
-  private static void appendForever(LogStorage log, Object submit, PrintStream out) {
+  private static void appendForever(LogStorage log, Object submit, PrintStream out, int pad) {
     while (true) {
       CompletionStage<Long> stage;
       synchronized (submit) {
         long first = log.lastIndex() + 1;
         List<LogEntry> entries = new ArrayList<>();
         for (long i = first; i < first + ENTRIES_PER_WRITE; i++) {
-          entries.add(new LogEntry(i, TERM, payload(i)));
+          entries.add(new LogEntry(i, TERM, payload(i, pad)));
         }
         long last = first + ENTRIES_PER_WRITE - 1;
         stage = log.write(new LogWrite(new HardState(TERM, 1, last), 0, entries));

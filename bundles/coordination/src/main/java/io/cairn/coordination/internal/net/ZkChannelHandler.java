@@ -9,7 +9,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.SingleThreadEventLoop;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
@@ -113,10 +115,20 @@ final class ZkChannelHandler extends SimpleChannelInboundHandler<Object> impleme
     return "/0.0.0.0:0";
   }
 
+  /**
+   * Flushes once for everything queued meanwhile: from another thread, on a task of the channel's
+   * loop; on the loop itself (a reply made while reading, or applying on the shared raft loop), at
+   * the end of the loop's current iteration, so the replies of one iteration leave in one write.
+   */
   private void scheduleFlush() {
     Channel current = channel;
     if (current != null && flushScheduled.compareAndSet(false, true)) {
-      current.eventLoop().execute(this::flush);
+      EventLoop loop = current.eventLoop();
+      if (loop.inEventLoop() && loop instanceof SingleThreadEventLoop single) {
+        single.executeAfterEventLoopIteration(this::flush);
+      } else {
+        loop.execute(this::flush);
+      }
     }
   }
 
@@ -133,7 +145,7 @@ final class ZkChannelHandler extends SimpleChannelInboundHandler<Object> impleme
       }
       ByteBuf buffer = current.alloc().buffer(4 + payload.length);
       buffer.writeInt(payload.length).writeBytes(payload);
-      current.write(buffer);
+      current.write(buffer, current.voidPromise());
       wrote = true;
     }
     if (wrote) {
