@@ -22,13 +22,18 @@ public enum EntryKind {
   /** The kind of a framed entry. */
   public static EntryKind of(LogEntry entry) {
     byte[] payload = entry.payload();
-    Check.argument(payload.length > 0, "entry %s has no kind byte", entry.index());
+    // Checked before calling Check: this runs for every entry, and varargs would box each time.
+    if (payload.length == 0) {
+      Check.argument(false, "entry %s has no kind byte", entry.index());
+    }
     int ordinal = payload[0];
-    Check.argument(
-        ordinal >= 0 && ordinal < values().length, "entry %s has unknown kind %s", entry.index(),
-        ordinal);
-    return values()[ordinal];
+    if (ordinal < 0 || ordinal >= KINDS.length) {
+      Check.argument(false, "entry %s has unknown kind %s", entry.index(), ordinal);
+    }
+    return KINDS[ordinal];
   }
+
+  private static final EntryKind[] KINDS = values();
 
   /** The entry's content without the kind byte. */
   public static byte[] data(LogEntry entry) {

@@ -25,11 +25,20 @@ record CommandFrame(String namespace, byte[] command) {
   }
 
   static CommandFrame decode(byte[] data) {
-    if (data.length < 1 || data.length < 1 + (data[0] & 0xff)) {
-      throw new IllegalArgumentException("command frame of " + data.length + " bytes is truncated");
+    return decode(data, 0);
+  }
+
+  /**
+   * Decodes the frame that starts at {@code from} in {@code data} and runs to its end: a COMMAND
+   * entry's payload is decoded at 1, after the kind byte, without copying the rest first.
+   */
+  static CommandFrame decode(byte[] data, int from) {
+    if (data.length < from + 1 || data.length < from + 1 + (data[from] & 0xff)) {
+      throw new IllegalArgumentException(
+          "command frame of " + (data.length - from) + " bytes is truncated");
     }
-    int length = data[0] & 0xff;
-    String namespace = new String(data, 1, length, StandardCharsets.UTF_8);
-    return new CommandFrame(namespace, Arrays.copyOfRange(data, 1 + length, data.length));
+    int length = data[from] & 0xff;
+    String namespace = new String(data, from + 1, length, StandardCharsets.UTF_8);
+    return new CommandFrame(namespace, Arrays.copyOfRange(data, from + 1 + length, data.length));
   }
 }

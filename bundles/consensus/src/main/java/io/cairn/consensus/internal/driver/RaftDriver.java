@@ -384,7 +384,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       Check.state(!batch.isEmpty(), "log has no entry %s though %s is applied", next, applied);
       for (LogEntry entry : batch) {
         if (EntryKind.of(entry) == EntryKind.COMMAND) {
-          CommandFrame frame = CommandFrame.decode(EntryKind.data(entry));
+          CommandFrame frame = CommandFrame.decode(entry.payload(), 1);
           if (frame.namespace().equals(machine.namespace())) {
             machine.apply(entry.index(), frame.command());
             replayed++;
@@ -785,7 +785,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
       byte[] result = new byte[0];
       String namespace = null;
       if (EntryKind.of(entry) == EntryKind.COMMAND) {
-        CommandFrame frame = CommandFrame.decode(EntryKind.data(entry));
+        CommandFrame frame = CommandFrame.decode(entry.payload(), 1);
         namespace = frame.namespace();
         StateMachine machine = machines.get(frame.namespace());
         if (machine != null) {

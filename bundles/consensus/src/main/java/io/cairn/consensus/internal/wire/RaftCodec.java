@@ -1,6 +1,7 @@
 package io.cairn.consensus.internal.wire;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.consensus.internal.core.Configuration;
 import io.cairn.consensus.internal.core.Message;
@@ -147,7 +148,11 @@ public final class RaftCodec {
   public static Frame decodeFrame(byte[] bytes) throws MalformedMessageException {
     RaftMessage frame;
     try {
-      frame = RaftMessage.parseFrom(bytes);
+      // Aliasing: byte fields are views of the frame (fresh per message, never reused), so an
+      // entry's payload is copied once, by toByteArray, not twice.
+      CodedInputStream input = CodedInputStream.newInstance(bytes);
+      input.enableAliasing(true);
+      frame = RaftMessage.parser().parseFrom(input);
     } catch (InvalidProtocolBufferException e) {
       throw new MalformedMessageException("not a RaftMessage: " + e.getMessage(), e);
     }
