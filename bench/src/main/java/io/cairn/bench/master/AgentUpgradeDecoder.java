@@ -1,6 +1,7 @@
 package io.cairn.bench.master;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -24,19 +25,25 @@ final class AgentUpgradeDecoder extends ByteToMessageDecoder {
 
   private final SimAgents owner;
   private final SimAgent agent;
-  private final String hostPort;
+  /** The request's bytes, the same for every agent of a phase ({@link #request}). */
+  private final byte[] request;
 
-  AgentUpgradeDecoder(SimAgents owner, SimAgent agent, String hostPort) {
+  AgentUpgradeDecoder(SimAgents owner, SimAgent agent, byte[] request) {
     this.owner = owner;
     this.agent = agent;
-    this.hostPort = hostPort;
+    this.request = request;
+  }
+
+  /** The upgrade request an agent sends to the master at {@code hostPort}. */
+  static byte[] request(String hostPort) {
+    return ("GET /cairn/agent/v1 HTTP/1.1\r\nHost: " + hostPort
+        + "\r\nConnection: Upgrade\r\nUpgrade: cairn-agent/1\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(("GET /cairn/agent/v1 HTTP/1.1\r\nHost: "
-        + hostPort + "\r\nConnection: Upgrade\r\nUpgrade: cairn-agent/1\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII)));
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(request));
     super.channelActive(ctx);
   }
 
@@ -64,7 +71,14 @@ final class AgentUpgradeDecoder extends ByteToMessageDecoder {
     pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(MAX_FRAME_BYTES, 0, 4, 0, 4));
     pipeline.addLast("length", new LengthFieldPrepender(4));
     pipeline.addLast("agent", agent);
-    agent.onUpgraded(pipeline.context(agent));
+    byte[] prepared = agent.takePreparedFrame();
+    if (prepared != null) {
+      // Already framed (length prefix included): written from here, ahead of the prepender.
+      agent.upgradedNanos = System.nanoTime();
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(prepared));
+    } else {
+      agent.onUpgraded(pipeline.context(agent));
+    }
     pipeline.remove(this);
   }
 

@@ -215,15 +215,17 @@ public final class MasterBench {
       long logReady = System.nanoTime();
       master = InProcessMaster.start(log, port, plan.timeout());
       long leading = System.nanoTime();
+      long leadingUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
       cpu = ThreadCpu.start();
       fleet.reconnectAll(master.address(), plan.reregisterWindow());
       long reregistered = fleet.awaitPhase(plan.timeout());
       requireNoRefusal(fleet, "re-registration");
       double reregistrationSeconds = seconds(reregistered - leading);
       out.printf(Locale.ROOT, "fail-over:    old master stopped and its %,d connections closed in "
-          + "%.2f s; log reopened and registry replayed in %.2f s; new master leading %.2f s later%n",
+          + "%.2f s; log reopened and registry replayed in %.2f s; new master leading %.2f s later"
+          + " (JVM uptime %,d ms, to match JIT or GC logs)%n",
           plan.agents(), seconds(prepareStart - stop), seconds(logReady - logStart),
-          seconds(leading - logReady));
+          seconds(leading - logReady), leadingUptimeMs);
       out.printf(Locale.ROOT, "              the agents serialized their re-registrations (%,.1f MB)"
           + " in %.2f s, before the clock started (a real agent does that on its own host)%n",
           preparedBytes / 1e6, seconds(prepared - prepareStart));

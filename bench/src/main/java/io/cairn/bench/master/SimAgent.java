@@ -50,7 +50,10 @@ final class SimAgent extends SimpleChannelInboundHandler<ByteBuf> {
   private long term;
   private long updates;
   private volatile Channel channel;
-  /** The ReregisterAgent frame prepared before the fail-over clock starts (null: build it). */
+  /**
+   * The ReregisterAgent frame (length prefix included) prepared before the fail-over clock
+   * starts (null: build it).
+   */
   private volatile byte[] preparedReregistration;
   /** nanoTime of this phase's steps: started, TCP connected, upgraded (101), answered. */
   volatile long startedNanos;
@@ -88,13 +91,17 @@ final class SimAgent extends SimpleChannelInboundHandler<ByteBuf> {
           RegisterAgent.newBuilder().setAgentInfo(info).setVersion("bench")).build());
       return;
     }
-    byte[] prepared = preparedReregistration;
-    if (prepared != null) {
-      preparedReregistration = null;
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(prepared));
-      return;
-    }
     send(ctx, reregistration());
+  }
+
+  /**
+   * The prepared ReregisterAgent as one frame (4-byte length, then the message), or null when
+   * none is prepared (then {@link #onUpgraded} builds the message); hands it over once.
+   */
+  byte[] takePreparedFrame() {
+    byte[] prepared = preparedReregistration;
+    preparedReregistration = null;
+    return prepared;
   }
 
   /**
@@ -105,7 +112,9 @@ final class SimAgent extends SimpleChannelInboundHandler<ByteBuf> {
    */
   void prepareReregistration() {
     if (agentId != null) {
-      preparedReregistration = reregistration().toByteArray();
+      byte[] message = reregistration().toByteArray();
+      preparedReregistration = ByteBuffer.allocate(Integer.BYTES + message.length)
+          .putInt(message.length).put(message).array();
     }
   }
 

@@ -9,6 +9,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -31,14 +34,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * loops; counters are atomic.
  */
 final class SimAgents implements AutoCloseable {
-  private final EventLoopGroup group = new NioEventLoopGroup(2, r -> {
-    Thread t = new Thread(r, "bench-agents");
-    t.setDaemon(true);
-    return t;
-  });
+  /**
+   * The agents' loops: native epoll where it loads, as a real agent's loop would cost on its own
+   * host; the JDK selector costs noticeably more per connection on the machine the master shares.
+   */
+  private final EventLoopGroup group = Epoll.isAvailable()
+      ? new EpollEventLoopGroup(2, SimAgents::agentThread)
+      : new NioEventLoopGroup(2, SimAgents::agentThread);
   private final SimAgent[] agents;
   private final Bootstrap bootstrap;
   private volatile InetSocketAddress master;
+  /** The upgrade request every agent of the phase sends (the same bytes for the same master). */
+  private volatile byte[] upgradeRequest;
   private final AtomicInteger nextToStart = new AtomicInteger();
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
@@ -55,9 +62,16 @@ final class SimAgents implements AutoCloseable {
           .addResources(scalar("disk", 500_000));
       agents[i] = new SimAgent(this, i, info);
     }
-    bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+    bootstrap = new Bootstrap().group(group).channel(group instanceof EpollEventLoopGroup
+        ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+  }
+
+  private static Thread agentThread(Runnable r) {
+    Thread t = new Thread(r, "bench-agents");
+    t.setDaemon(true);
+    return t;
   }
 
   private static Resource scalar(String name, double value) {
@@ -81,6 +95,7 @@ final class SimAgents implements AutoCloseable {
 
   private void startPhase(InetSocketAddress address, int window) {
     master = address;
+    upgradeRequest = AgentUpgradeDecoder.request(address.getHostString() + ":" + address.getPort());
     answered.set(0);
     refused.set(0);
     firstProblem.set(null);
@@ -98,11 +113,11 @@ final class SimAgents implements AutoCloseable {
     SimAgent agent = agents[i];
     agent.startedNanos = System.nanoTime();
     InetSocketAddress to = master;
-    String hostPort = to.getHostString() + ":" + to.getPort();
+    byte[] request = upgradeRequest;
     ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast("upgrade", new AgentUpgradeDecoder(SimAgents.this, agent, hostPort));
+        ch.pipeline().addLast("upgrade", new AgentUpgradeDecoder(SimAgents.this, agent, request));
       }
     }).connect(to);
     agent.attach(connecting.channel());
@@ -112,7 +127,7 @@ final class SimAgents implements AutoCloseable {
         connected.incrementAndGet();
         connecting.channel().closeFuture().addListener(c -> connected.decrementAndGet());
       } else {
-        onRefused(agent, "connect to " + hostPort + " failed: " + f.cause());
+        onRefused(agent, "connect to " + to + " failed: " + f.cause());
       }
     });
   }

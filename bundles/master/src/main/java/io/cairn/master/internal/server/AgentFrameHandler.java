@@ -42,7 +42,11 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<ByteBuf> {
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
     AgentMessage message;
     try {
-      message = AgentMessage.parseFrom(ByteBufUtil.getBytes(frame));
+      // Parsed where the frame lies (a re-registration is 2-3 KB, 10,000 of them arrive within a
+      // second of a fail-over): no copy into a byte array first.
+      message = frame.nioBufferCount() == 1
+          ? AgentMessage.parseFrom(frame.nioBuffer())
+          : AgentMessage.parseFrom(ByteBufUtil.getBytes(frame));
     } catch (InvalidProtocolBufferException e) {
       LOG.warn("closing agent connection: unparsable frame peer={} bytes={} reason={}",
           ctx.channel().remoteAddress(), frame.readableBytes(), e.getMessage());

@@ -80,6 +80,15 @@ public final class MasterDriver implements AutoCloseable {
   private final long startMs;
   private MasterCore core;
   private ReplicatedLog.Registration registration;
+  /** Agent frames and closes from the Netty threads, drained by the master thread in runs. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<AgentInput> agentInbox =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean agentDrainScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  /** Agent inputs handled per run of the master thread before other queued work gets a turn. */
+  private static final int MAX_AGENT_INPUTS_PER_RUN = 256;
+  /** Frames (and closes) for agent connections, handed to their event loops in batches. */
+  private final AgentWrites agentWrites = new AgentWrites();
 
   public MasterDriver(Settings settings, ReplicatedLog log, RegistryView registry, Clock clock,
       AllocatorFactory factory, Map<Integer, String> peerHosts) {
@@ -325,20 +334,50 @@ public final class MasterDriver implements AutoCloseable {
   }
 
   public void agentMessage(long connectionId, AgentMessage message) {
-    loop.execute(() -> guarded(() -> {
-      if (core != null && agentChannels.containsKey(connectionId)) {
-        core.onAgentMessage(connectionId, message);
-      }
-    }));
+    agentInbox.add(new AgentInput(connectionId, message));
+    scheduleAgentDrain();
   }
 
   public void agentDisconnected(long connectionId) {
     agentChannels.remove(connectionId);
-    loop.execute(() -> guarded(() -> {
-      if (core != null) {
-        core.onAgentDisconnected(connectionId);
+    agentInbox.add(new AgentInput(connectionId, null));
+    scheduleAgentDrain();
+  }
+
+  /** An agent frame, or (message null) the close of its connection. */
+  private record AgentInput(long connectionId, AgentMessage message) {}
+
+  /**
+   * Agent inputs reach the master thread through one queue drained in runs, instead of one task
+   * each: when 10,000 agents re-register, the Netty threads add to a lock-free queue and wake the
+   * master thread once per run, not once per frame. Order per connection is kept (frames and the
+   * close go through the same queue).
+   */
+  private void scheduleAgentDrain() {
+    if (agentDrainScheduled.compareAndSet(false, true)) {
+      loop.execute(this::drainAgentInputs);
+    }
+  }
+
+  private void drainAgentInputs() {
+    agentDrainScheduled.set(false);
+    for (int i = 0; i < MAX_AGENT_INPUTS_PER_RUN; i++) {
+      AgentInput input = agentInbox.poll();
+      if (input == null) {
+        return;
       }
-    }));
+      guarded(() -> {
+        if (core == null) {
+          return;
+        }
+        if (input.message() == null) {
+          core.onAgentDisconnected(input.connectionId());
+        } else if (agentChannels.containsKey(input.connectionId())) {
+          core.onAgentMessage(input.connectionId(), input.message());
+        }
+      });
+    }
+    scheduleAgentDrain(); // More are queued: the next run comes after what else waits (ticks).
   }
 
   /** Registers a stream before its SUBSCRIBE reaches the core (call on the master thread). */
@@ -380,6 +419,90 @@ public final class MasterDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * Agent frames the master thread sends, handed to each connection's event loop in batches: one
+   * task per loop writes every frame of the batch and then flushes each connection once, instead
+   * of one task (and possibly one loop wake-up) per frame. A batch is handed over when the master
+   * thread has run what was queued before the batch's first frame (the answers to one burst of
+   * re-registrations go together), or at {@link #MAX_BATCH} frames. Order per connection is kept,
+   * closes included: a close goes into the batch after the frames queued before it.
+   *
+   * <p>Threading: master thread only; the batches run on the event loops.
+   */
+  private final class AgentWrites {
+    static final int MAX_BATCH = 256;
+    private final Map<io.netty.channel.EventLoop, List<Object>> batches = new java.util.HashMap<>();
+    private int queued;
+    private boolean handOverScheduled;
+
+    /** Queues {@code message} for {@code channel}. */
+    void write(Channel channel, AgentMessage message) {
+      add(channel, message);
+    }
+
+    /** Queues the close of {@code channel} after what is already queued for it. */
+    void close(Channel channel) {
+      add(channel, null);
+    }
+
+    private void add(Channel channel, AgentMessage messageOrClose) {
+      List<Object> batch = batches.computeIfAbsent(channel.eventLoop(), l -> new ArrayList<>());
+      batch.add(channel);
+      batch.add(messageOrClose);
+      if (++queued >= MAX_BATCH) {
+        handOver();
+      } else if (!handOverScheduled) {
+        handOverScheduled = true;
+        try {
+          loop.execute(this::handOver);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          handOver(); // The driver is closing: hand over now, the loops drop what they cannot send.
+        }
+      }
+    }
+
+    private void handOver() {
+      handOverScheduled = false;
+      if (queued == 0) {
+        return;
+      }
+      queued = 0;
+      for (Map.Entry<io.netty.channel.EventLoop, List<Object>> entry : batches.entrySet()) {
+        List<Object> batch = entry.getValue();
+        if (!batch.isEmpty()) {
+          List<Object> work = new ArrayList<>(batch);
+          batch.clear();
+          try {
+            entry.getKey().execute(() -> writeAll(work));
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("agent frames dropped: their event loop stopped frames={}", work.size() / 2);
+          }
+        }
+      }
+    }
+
+    /** On the event loop: every frame written, then every connection flushed once or closed. */
+    private static void writeAll(List<Object> work) {
+      java.util.Set<Channel> toFlush = new java.util.LinkedHashSet<>();
+      for (int i = 0; i < work.size(); i += 2) {
+        Channel channel = (Channel) work.get(i);
+        Object message = work.get(i + 1);
+        if (message == null) {
+          if (toFlush.remove(channel)) {
+            channel.flush();
+          }
+          channel.close();
+        } else {
+          channel.write(message, channel.voidPromise());
+          toFlush.add(channel);
+        }
+      }
+      for (Channel channel : toFlush) {
+        channel.flush();
+      }
+    }
+  }
+
   /** Executes the outbox of one core; outputs of a stopped core are dropped. */
   private final class CoreOutbox implements MasterOutbox {
     MasterCore owner;
@@ -390,13 +513,17 @@ public final class MasterDriver implements AutoCloseable {
       if (channel == null) {
         return;
       }
-      if (channel.bytesBeforeWritable() > MAX_PENDING_BYTES) {
+      long backlog = channel.bytesBeforeWritable();
+      if (backlog == Long.MAX_VALUE) {
+        return; // Closed (no outbound buffer any more): its disconnect is on its way to the core.
+      }
+      if (backlog > MAX_PENDING_BYTES) {
         LOG.warn("closing agent connection={} peer={}: more than {} bytes wait to be sent",
             connectionId, channel.remoteAddress(), MAX_PENDING_BYTES);
-        channel.close();
+        agentWrites.close(channel);
         return;
       }
-      channel.writeAndFlush(message); // Serialized on the event loop (AgentMessageEncoder).
+      agentWrites.write(channel, message); // Serialized on the event loop (AgentMessageEncoder).
     }
 
     @Override
@@ -404,7 +531,7 @@ public final class MasterDriver implements AutoCloseable {
       Channel channel = agentChannels.remove(connectionId);
       if (channel != null) {
         LOG.debug("closing agent connection={} reason={}", connectionId, reason);
-        channel.close();
+        agentWrites.close(channel); // After the frames queued before it (e.g. ShutdownAgent).
       }
     }
 

@@ -5,12 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -19,12 +14,12 @@ import java.util.concurrent.TimeUnit;
  * 16 MiB, routed by {@link HttpHandler}; agent connections leave HTTP after their upgrade.
  *
  * <p>Threading: {@link #start} and {@link #close} from the component; the listener runs on its
- * own event loop ("cairn-master-accept"), the connections on two others ("cairn-master-io-*").
+ * own event loop ("cairn-master-accept"), the connections on two others ("cairn-master-io-*"),
+ * native epoll where it loads ({@link NettyTransport}).
  */
 public final class MasterHttpServer implements AutoCloseable {
   static final String HTTP_CODEC = "http-codec";
   static final String AGGREGATOR = "http-aggregator";
-  private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
   private final MasterDriver driver;
   /**
@@ -32,11 +27,9 @@ public final class MasterHttpServer implements AutoCloseable {
    * after a fail-over, an accepting loop that also served half of the connections fell behind
    * with both (its agents waited for their 101 while the other loop idled).
    */
-  private final EventLoopGroup acceptor = new NioEventLoopGroup(1,
-      new DefaultThreadFactory("cairn-master-accept", true));
+  private final EventLoopGroup acceptor = NettyTransport.group(1, "cairn-master-accept");
   /** Reads, decodes and writes the accepted connections. */
-  private final EventLoopGroup group = new NioEventLoopGroup(2,
-      new DefaultThreadFactory("cairn-master-io", true));
+  private final EventLoopGroup group = NettyTransport.group(2, "cairn-master-io");
   private Channel listener;
 
   public MasterHttpServer(MasterDriver driver) {
@@ -47,15 +40,14 @@ public final class MasterHttpServer implements AutoCloseable {
   public InetSocketAddress start(String host, int port) throws InterruptedException {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(acceptor, group)
-        .channel(NioServerSocketChannel.class)
+        .channel(NettyTransport.serverChannel(acceptor))
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(HTTP_CODEC, new HttpServerCodec());
-            ch.pipeline().addLast(AGGREGATOR, new HttpObjectAggregator(MAX_BODY_BYTES));
-            ch.pipeline().addLast("http", new HttpHandler(driver));
+            // The HTTP handlers come with the first read, unless it is an agent's upgrade.
+            ch.pipeline().addLast(FirstRequest.NAME, new FirstRequest(driver));
           }
         });
     try {

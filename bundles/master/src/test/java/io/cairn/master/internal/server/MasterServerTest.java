@@ -245,6 +245,105 @@ class MasterServerTest {
     }
   }
 
+  /**
+   * An agent's upgrade is answered the same whether its head arrives in one read (taken by
+   * {@link FirstRequest} without the HTTP codec) or split over two (the HTTP codec's path); heads
+   * the fast path does not take get the HTTP path's answers; a frame sent right behind the head
+   * reaches the agent channel.
+   */
+  @Test
+  void agentUpgradesAreAnsweredAlikeOnTheFastAndTheHttpPath() throws Exception {
+    start(new Leadership(1, 1, true));
+    awaitLeading();
+    String request = "GET /cairn/agent/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Connection: keep-alive, Upgrade\r\nUpgrade: CAIRN-AGENT/1\r\n\r\n";
+    byte[] bytes = request.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    String fast = rawHead(bytes.length, bytes);
+    String split = rawHead(20, bytes);
+    assertEquals(new String(FirstRequest.SWITCHING_PROTOCOLS,
+        java.nio.charset.StandardCharsets.US_ASCII), fast, "the fast path's 101");
+    assertEquals(fast, split, "the HTTP codec's 101 is byte for byte the fast path's");
+    String noUpgrade = "GET /cairn/agent/v1 HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n\r\n";
+    assertTrue(rawHead(1 << 20, noUpgrade.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .startsWith("HTTP/1.1 400"), "no Upgrade header: the HTTP path's 400");
+    String withBody = "GET /cairn/agent/v1 HTTP/1.1\r\nConnection: Upgrade\r\n"
+        + "Upgrade: cairn-agent/1\r\nContent-Length: 2\r\n\r\nab";
+    assertTrue(rawHead(1 << 20, withBody.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .startsWith("HTTP/1.1 101"), "a body: the HTTP path, which upgrades as before");
+    // A RegisterAgent frame in the same write as the head is read as the first frame.
+    byte[] frame = AgentMessage.newBuilder().setRegisterAgent(RegisterAgent.newBuilder()
+        .setVersion("t").setAgentInfo(AgentInfo.newBuilder().setHostname("h")
+            .addResources(scalar("cpus", 1)))).build().toByteArray();
+    java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+    both.write(bytes);
+    new java.io.DataOutputStream(both).writeInt(frame.length);
+    both.write(frame);
+    try (java.net.Socket socket = new java.net.Socket(address.getAddress(), address.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(both.toByteArray());
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      in.readNBytes(FirstRequest.SWITCHING_PROTOCOLS.length);
+      byte[] answer = in.readNBytes(in.readInt());
+      assertTrue(AgentMessage.parseFrom(answer).hasAgentRegistered(),
+          "the frame behind the head registered the agent");
+    }
+  }
+
+  /**
+   * A refused agent gets its ShutdownAgent before the master closes the connection: frames and
+   * the close go to the event loop in one batch, in order. Another agent on the same master is
+   * answered meanwhile.
+   */
+  @Test
+  void aRefusedAgentReadsItsShutdownBeforeTheClose() throws Exception {
+    start(new Leadership(1, 1, true));
+    awaitLeading();
+    try (TestAgent refused = new TestAgent(); TestAgent good = new TestAgent()) {
+      assertTrue(refused.connect(address).startsWith("HTTP/1.1 101"));
+      assertTrue(good.connect(address).startsWith("HTTP/1.1 101"));
+      refused.send(AgentMessage.newBuilder().setReregisterAgent(
+          io.cairn.proto.agent.ReregisterAgent.newBuilder().setVersion("t")
+              .setAgentInfo(AgentInfo.newBuilder().setHostname("no-id")
+                  .addResources(scalar("cpus", 1)))).build());
+      good.send(AgentMessage.newBuilder().setRegisterAgent(RegisterAgent.newBuilder()
+          .setVersion("t").setAgentInfo(AgentInfo.newBuilder().setHostname("good")
+              .addResources(scalar("cpus", 1)))).build());
+      AgentMessage shutdown = refused.await(m -> m.hasShutdownAgent());
+      assertTrue(shutdown.getShutdownAgent().getMessage().contains("without an agent id"),
+          shutdown.toString());
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      boolean closed = false;
+      while (!closed && System.nanoTime() < deadline) {
+        closed = refused.closedByMaster();
+      }
+      assertTrue(closed, "the master closed the refused agent's connection after its shutdown");
+      assertTrue(good.await(m -> m.hasAgentRegistered()).getAgentRegistered().hasAgentId());
+    }
+  }
+
+  /** Sends {@code bytes} in writes of at most {@code chunk} bytes; returns the response head. */
+  private String rawHead(int chunk, byte[] bytes) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(address.getAddress(), address.getPort())) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(10_000);
+      for (int at = 0; at < bytes.length; at += chunk) {
+        socket.getOutputStream().write(bytes, at, Math.min(chunk, bytes.length - at));
+        socket.getOutputStream().flush();
+        Thread.sleep(50); // Lets the master read the first part on its own.
+      }
+      InputStream in = socket.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) {
+          break;
+        }
+        head.append((char) c);
+      }
+      return head.toString();
+    }
+  }
+
   private static Resource scalar(String name, double value) {
     return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
         .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
