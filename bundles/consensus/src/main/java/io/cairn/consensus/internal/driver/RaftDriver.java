@@ -172,7 +172,7 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     this.transport = setup.transport();
     this.snapshots = setup.snapshots() == null ? null
         : new SnapshotKeeper(core, setup.storage(), setup.snapshots(), setup.snapshotSettings(),
-            setup.random().split(), this::send, this::failFromAnyThread);
+            setup.random().split(), this::send, this::failFromAnyThread, this::onLoop);
     this.machines.putAll(setup.machines());
     this.submittedCommit = setup.storage().hardState().commitIndex();
     this.loop = DriverLoop.forTransport(setup.transport(), core.nodeId());
@@ -491,6 +491,15 @@ public final class RaftDriver implements ReplicatedLog, AutoCloseable {
     Message.InstallSnapshot complete = snapshots.onTransfer(transfer, ticks);
     if (complete != null) {
       core.step(complete);
+    }
+  }
+
+  /** Runs {@code task} on the loop unless the group stopped (for the snapshot keeper's thread). */
+  private void onLoop(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("raft group stopped node={}; dropped a completion", core.nodeId());
     }
   }
 

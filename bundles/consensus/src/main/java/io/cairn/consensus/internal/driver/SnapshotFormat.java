@@ -58,28 +58,7 @@ final class SnapshotFormat {
     SnapshotStore.SnapshotWriter writer = store.begin(index, term);
     boolean published = false;
     try {
-      ChunkOutput chunks = new ChunkOutput(writer, chunkBytes);
-      DataOutputStream out = new DataOutputStream(chunks);
-      out.writeInt(MAGIC);
-      for (Set<Integer> ids :
-          List.of(configuration.voters(), configuration.outgoing(), configuration.learners())) {
-        out.writeInt(ids.size());
-        for (int id : new TreeSet<>(ids)) {
-          out.writeInt(id);
-        }
-      }
-      List<StateMachine> sorted = new ArrayList<>(machines);
-      sorted.sort(Comparator.comparing(StateMachine::namespace));
-      for (StateMachine machine : sorted) {
-        out.writeByte(1);
-        out.writeUTF(machine.namespace());
-        SectionOutput section = new SectionOutput(out);
-        machine.snapshot(section);
-        section.finish();
-      }
-      out.writeByte(0);
-      out.flush();
-      chunks.finish();
+      writeBody(writer, configuration, machines, chunkBytes);
       SnapshotMeta meta = writer.publish();
       published = true;
       return meta;
@@ -88,6 +67,77 @@ final class SnapshotFormat {
         writer.abort();
       }
     }
+  }
+
+  /**
+   * The snapshot {@link #write} would store, in memory, chunk by chunk: the machines are read now
+   * (on the loop), and the chunks can be stored later, elsewhere, with {@link #store}.
+   */
+  static List<byte[]> serialize(
+      Configuration configuration, Collection<StateMachine> machines, int chunkBytes)
+      throws IOException {
+    List<byte[]> chunks = new ArrayList<>();
+    writeBody(new SnapshotStore.SnapshotWriter() {
+      @Override
+      public void write(byte[] chunk) {
+        chunks.add(chunk);
+      }
+
+      @Override
+      public SnapshotMeta publish() {
+        throw new UnsupportedOperationException("serialized chunks are published by store()");
+      }
+
+      @Override
+      public void abort() {}
+    }, configuration, machines, chunkBytes);
+    return chunks;
+  }
+
+  /**
+   * Stores and publishes chunks made by {@link #serialize} as the snapshot through (index, term).
+   * Any thread; the store refuses (IllegalStateException) a snapshot not newer than its latest.
+   */
+  static SnapshotMeta store(SnapshotStore store, long index, long term, List<byte[]> chunks) {
+    SnapshotStore.SnapshotWriter writer = store.begin(index, term);
+    boolean published = false;
+    try {
+      chunks.forEach(writer::write);
+      SnapshotMeta meta = writer.publish();
+      published = true;
+      return meta;
+    } finally {
+      if (!published) {
+        writer.abort();
+      }
+    }
+  }
+
+  private static void writeBody(
+      SnapshotStore.SnapshotWriter writer, Configuration configuration,
+      Collection<StateMachine> machines, int chunkBytes) throws IOException {
+    ChunkOutput chunks = new ChunkOutput(writer, chunkBytes);
+    DataOutputStream out = new DataOutputStream(chunks);
+    out.writeInt(MAGIC);
+    for (Set<Integer> ids :
+        List.of(configuration.voters(), configuration.outgoing(), configuration.learners())) {
+      out.writeInt(ids.size());
+      for (int id : new TreeSet<>(ids)) {
+        out.writeInt(id);
+      }
+    }
+    List<StateMachine> sorted = new ArrayList<>(machines);
+    sorted.sort(Comparator.comparing(StateMachine::namespace));
+    for (StateMachine machine : sorted) {
+      out.writeByte(1);
+      out.writeUTF(machine.namespace());
+      SectionOutput section = new SectionOutput(out);
+      machine.snapshot(section);
+      section.finish();
+    }
+    out.writeByte(0);
+    out.flush();
+    chunks.finish();
   }
 
   /** Reads the header of {@code meta}. */

@@ -155,6 +155,31 @@ class SnapshotRestartTest {
     assertTrue(gaps.size() > 1, "the limit is drawn again after each snapshot: gaps " + gaps);
   }
 
+  @Test
+  void aLargeSnapshotIsStoredOffTheLoopThenCompactsAndSurvivesARestart() throws Exception {
+    SnapshotKvMachine before = new SnapshotKvMachine("kv");
+    open(Map.of("kv", before));
+    await("leading", () -> driver.status().leadership().local());
+    String big = "x".repeat(60_000);
+    for (int key = 0; key < 45; key++) {
+      driver.propose("kv", ("k" + key + "=" + big + key).getBytes(StandardCharsets.UTF_8))
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    // 20 entries of 60 KB: over SnapshotKeeper.BACKGROUND_BYTES, so stored by the keeper's thread.
+    await("a snapshot stored in the background and the log compacted behind it",
+        () -> driver.status().snapshotIndex() >= 40 && log.firstIndex() > 1);
+    long snapshotIndex = driver.status().snapshotIndex();
+    assertTrue(snapshots.latest().orElseThrow().sizeBytes() >= SnapshotKeeper.BACKGROUND_BYTES,
+        "the snapshot is large enough to be stored off the loop");
+    close();
+
+    SnapshotKvMachine after = new SnapshotKvMachine("kv");
+    open(Map.of("kv", after));
+    assertEquals(java.util.List.of(snapshotIndex), after.restoredAt());
+    await("replayed", () -> after.values().size() == 45);
+    assertEquals(before.values(), after.values());
+  }
+
   /** A machine whose snapshot (or restore) fails while {@code failing} is set. */
   private static final class FailingMachine implements StateMachine {
     private final SnapshotKvMachine inner = new SnapshotKvMachine("kv");
