@@ -47,31 +47,11 @@ final class SnapshotFormat {
   private SnapshotFormat() {}
 
   /**
-   * Writes and publishes one snapshot through {@code (index, term)}: the configuration and every
-   * machine's section. Aborts the store's writer on any failure.
+   * One snapshot, in memory, chunk by chunk: the configuration, then every machine's section in
+   * namespace order. The machines are read now (on the loop); the chunks can be stored later,
+   * on another thread, with {@link #store}.
    *
    * @throws IOException when a state machine fails to write its state
-   */
-  static SnapshotMeta write(
-      SnapshotStore store, long index, long term, Configuration configuration,
-      Collection<StateMachine> machines, int chunkBytes) throws IOException {
-    SnapshotStore.SnapshotWriter writer = store.begin(index, term);
-    boolean published = false;
-    try {
-      writeBody(writer, configuration, machines, chunkBytes);
-      SnapshotMeta meta = writer.publish();
-      published = true;
-      return meta;
-    } finally {
-      if (!published) {
-        writer.abort();
-      }
-    }
-  }
-
-  /**
-   * The snapshot {@link #write} would store, in memory, chunk by chunk: the machines are read now
-   * (on the loop), and the chunks can be stored later, elsewhere, with {@link #store}.
    */
   static List<byte[]> serialize(
       Configuration configuration, Collection<StateMachine> machines, int chunkBytes)
