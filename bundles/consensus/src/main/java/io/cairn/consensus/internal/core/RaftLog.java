@@ -48,6 +48,16 @@ final class RaftLog {
     this.committed = Math.max(committed, compactedIndex);
   }
 
+  /** The index of the last CONFIGURATION entry at or before {@code from} still stored, or 0. */
+  long lastConfigurationIndex(long from) {
+    for (long index = from; index >= firstIndex(); index--) {
+      if (EntryKind.of(entry(index)) == EntryKind.CONFIGURATION) {
+        return index;
+      }
+    }
+    return 0;
+  }
+
   long firstIndex() {
     return compactedIndex + 1;
   }

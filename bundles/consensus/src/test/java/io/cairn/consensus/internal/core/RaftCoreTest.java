@@ -68,6 +68,27 @@ class RaftCoreTest {
   }
 
   @Test
+  void aOneVoterWinSendsNothingInItsTermBeforeTheTermIsDurable() {
+    // Voters {1}, learner 2: node 1 wins alone in the drain that starts its campaign.
+    Configuration withLearner = new Configuration(Set.of(1), Set.of(), Set.of(2));
+    LogEntry configuration = new LogEntry(1, 1,
+        EntryKind.CONFIGURATION.frame(withLearner.encode()));
+    RaftCore leader = core(new RaftConfig(1, Set.of(1), 10, 1, 8, 1, 1024, 1000, false, false),
+        new DurableState(new HardState(1, 1, 1), null, List.of(configuration)));
+    for (int i = 0; i < 40 && leader.role() != Role.LEADER; i++) {
+      leader.tick();
+    }
+    assertEquals(Role.LEADER, leader.role());
+    Ready ready = leader.ready();
+    assertEquals(2, ready.write().hardState().term(), "the new term is in this write");
+    assertTrue(ready.sendNow().isEmpty(),
+        "nothing of term 2 may leave before term 2 is durable: " + ready.sendNow());
+    List<AppendRequest> appends = messagesOf(ready, AppendRequest.class);
+    assertEquals(2, appends.get(0).to(), "the learner gets its append once the write is durable");
+    assertEquals(2, appends.get(0).term());
+  }
+
+  @Test
   void aVoteIsGrantedOncePerTermAndPersistedBeforeItIsSent() {
     RaftCore voter = core(plain(1), DurableState.EMPTY);
     voter.step(new VoteRequest(2, 1, 1, 0, 0, false, false));
