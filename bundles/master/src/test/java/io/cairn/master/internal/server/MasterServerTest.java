@@ -258,17 +258,17 @@ class MasterServerTest {
     String request = "GET /cairn/agent/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Connection: keep-alive, Upgrade\r\nUpgrade: CAIRN-AGENT/1\r\n\r\n";
     byte[] bytes = request.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    String fast = rawHead(bytes.length, bytes);
-    String split = rawHead(20, bytes);
+    String fast = rawHead(bytes);
+    String split = headInTwoReads(bytes, 20);
     assertEquals(new String(FirstRequest.SWITCHING_PROTOCOLS,
         java.nio.charset.StandardCharsets.US_ASCII), fast, "the fast path's 101");
     assertEquals(fast, split, "the HTTP codec's 101 is byte for byte the fast path's");
     String noUpgrade = "GET /cairn/agent/v1 HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n\r\n";
-    assertTrue(rawHead(1 << 20, noUpgrade.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+    assertTrue(rawHead(noUpgrade.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
         .startsWith("HTTP/1.1 400"), "no Upgrade header: the HTTP path's 400");
     String withBody = "GET /cairn/agent/v1 HTTP/1.1\r\nConnection: Upgrade\r\n"
         + "Upgrade: cairn-agent/1\r\nContent-Length: 2\r\n\r\nab";
-    assertTrue(rawHead(1 << 20, withBody.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+    assertTrue(rawHead(withBody.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
         .startsWith("HTTP/1.1 101"), "a body: the HTTP path, which upgrades as before");
     // A RegisterAgent frame in the same write as the head is read as the first frame.
     byte[] frame = AgentMessage.newBuilder().setRegisterAgent(RegisterAgent.newBuilder()
@@ -321,16 +321,35 @@ class MasterServerTest {
     }
   }
 
-  /** Sends {@code bytes} in writes of at most {@code chunk} bytes; returns the response head. */
-  private String rawHead(int chunk, byte[] bytes) throws Exception {
+  /**
+   * Feeds {@code bytes} to a connection's pipeline as two reads, the first {@code firstRead} bytes
+   * long, as the master's listener builds it ({@link FirstRequest} first); returns what the master
+   * wrote back. Over a socket the kernel may coalesce the two writes; here the split is certain.
+   */
+  private String headInTwoReads(byte[] bytes, int firstRead) {
+    io.netty.channel.embedded.EmbeddedChannel channel =
+        new io.netty.channel.embedded.EmbeddedChannel();
+    channel.pipeline().addLast(FirstRequest.NAME, new FirstRequest(driver));
+    channel.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(bytes, 0, firstRead));
+    channel.writeInbound(
+        io.netty.buffer.Unpooled.wrappedBuffer(bytes, firstRead, bytes.length - firstRead));
+    StringBuilder written = new StringBuilder();
+    for (io.netty.buffer.ByteBuf out = channel.readOutbound(); out != null;
+        out = channel.readOutbound()) {
+      written.append(out.toString(java.nio.charset.StandardCharsets.US_ASCII));
+      out.release();
+    }
+    channel.finishAndReleaseAll();
+    return written.toString();
+  }
+
+  /** Sends {@code bytes} in one write; returns the response head. */
+  private String rawHead(byte[] bytes) throws Exception {
     try (java.net.Socket socket = new java.net.Socket(address.getAddress(), address.getPort())) {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(10_000);
-      for (int at = 0; at < bytes.length; at += chunk) {
-        socket.getOutputStream().write(bytes, at, Math.min(chunk, bytes.length - at));
-        socket.getOutputStream().flush();
-        Thread.sleep(50); // Lets the master read the first part on its own.
-      }
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
       InputStream in = socket.getInputStream();
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {
