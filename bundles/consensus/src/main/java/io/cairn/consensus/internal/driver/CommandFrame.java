@@ -24,10 +24,6 @@ record CommandFrame(String namespace, byte[] command) {
     return out;
   }
 
-  static CommandFrame decode(byte[] data) {
-    return decode(data, 0);
-  }
-
   /**
    * Decodes the frame that starts at {@code from} in {@code data} and runs to its end: a COMMAND
    * entry's payload is decoded at 1, after the kind byte, without copying the rest first.
