@@ -267,11 +267,20 @@ class MarathonDriverTest {
         + " losing leadership");
   }
 
+  /** An app definition from JSON written with single quotes (for readability in Java strings). */
+  private static AppDefinition app(String singleQuotedJson) throws Exception {
+    return AppParser.parse(AppJson.MAPPER.readTree(singleQuotedJson.replace('\'', '"')), "/");
+  }
+
+  /** A JDK HTTP server on a free loopback port, not yet started: a task's probe endpoint. */
+  private static com.sun.net.httpserver.HttpServer loopbackHttp() throws java.io.IOException {
+    return com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+  }
+
   @Test
   void aDeploymentWaitsUntilTheReadinessEndpointOfItsTaskAnswersReady() throws Exception {
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
-        new InetSocketAddress("127.0.0.1", 0), 0);
+    com.sun.net.httpserver.HttpServer http = loopbackHttp();
     http.createContext("/ready", exchange -> {
       int n = calls.incrementAndGet();
       byte[] body = (n < 2 ? "warming up" : "ok").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -283,10 +292,10 @@ class MarathonDriverTest {
     http.start();
     try {
       int port = http.getAddress().getPort();
-      AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/ready','cmd':"
+      AppDefinition app = app("{'id':'/ready','cmd':"
           + "'x','cpus':0.1,'mem':16,'portDefinitions':[{'port':0,'name':'http-api'}],"
           + "'readinessChecks':[{'path':'/ready','portName':'http-api','intervalSeconds':1,"
-          + "'timeoutSeconds':2,'preserveLastResponse':true}]}").replace('\'', '"')), "/");
+          + "'timeoutSeconds':2,'preserveLastResponse':true}]}");
       CheckingMaster master = runOneTask(app, port);
       await(() -> calls.get() >= 1, "the first readiness probe");
       await(this::noDeployments, "the deployment to finish once the task is ready");
@@ -307,8 +316,7 @@ class MarathonDriverTest {
     java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(
         true);
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
-        new InetSocketAddress("127.0.0.1", 0), 0);
+    com.sun.net.httpserver.HttpServer http = loopbackHttp();
     http.createContext("/health", exchange -> {
       calls.incrementAndGet();
       exchange.sendResponseHeaders(up.get() ? 200 : 500, -1);
@@ -317,11 +325,11 @@ class MarathonDriverTest {
     http.start();
     try {
       int port = http.getAddress().getPort();
-      AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/hc','cmd':'x',"
+      AppDefinition app = app("{'id':'/hc','cmd':'x',"
           + "'cpus':0.1,'mem':16,'healthChecks':[{'protocol':'HTTP','path':'/health',"
           + "'gracePeriodSeconds':0,'intervalSeconds':1,'timeoutSeconds':1,"
           + "'maxConsecutiveFailures':2},{'protocol':'TCP','gracePeriodSeconds':0,"
-          + "'intervalSeconds':1,'timeoutSeconds':1}]}").replace('\'', '"')), "/");
+          + "'intervalSeconds':1,'timeoutSeconds':1}]}");
       CheckingMaster master = runOneTask(app, port);
       String taskId = master.launched.get(0);
       java.util.function.Supplier<io.cairn.marathon.internal.core.Instance> instance = () -> {
@@ -386,9 +394,9 @@ class MarathonDriverTest {
     https.start();
     try {
       int port = https.getAddress().getPort();
-      AppDefinition app = AppParser.parse(AppJson.MAPPER.readTree(("{'id':'/tls','cmd':'x',"
+      AppDefinition app = app("{'id':'/tls','cmd':'x',"
           + "'cpus':0.1,'mem':16,'healthChecks':[{'protocol':'HTTPS','gracePeriodSeconds':0,"
-          + "'intervalSeconds':1,'timeoutSeconds':1}]}").replace('\'', '"')), "/");
+          + "'intervalSeconds':1,'timeoutSeconds':1}]}");
       CheckingMaster master = runOneTask(app, port);
       await(this::noDeployments, "the HTTPS check to pass and the deployment to finish");
       assertTrue(calls.get() >= 1, "probed over TLS");
